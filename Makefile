@@ -1,0 +1,14 @@
+# The README's two commands. Both set everything up first (idempotent), then act.
+.PHONY: run test setup train-detector
+
+VENV ?= .venv
+XVFB := $(shell if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then echo "xvfb-run -a -s '-screen 0 1280x1024x24'"; fi)
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	$(XVFB) $(VENV)/bin/desktop-app
+
+test: setup
+	$(XVFB) $(VENV)/bin/python -m pytest

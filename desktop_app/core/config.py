@@ -1,0 +1,87 @@
+"""Typed configuration in one place.
+
+Every setting reads from an environment variable with the ``DESKTOP_APP_`` prefix so a kiosk
+fleet can be configured without touching files; every default works offline on a laptop.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from platformdirs import user_cache_dir, user_data_dir
+
+ENV_PREFIX = "DESKTOP_APP_"
+APP_NAME = "desktop-app"
+
+
+def _default_data_dir() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def _default_cache_dir() -> Path:
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; build with :func:`load_settings` rather than by hand."""
+
+    data_dir: Path = field(default_factory=_default_data_dir)
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    #: SQLAlchemy URL; empty means SQLite in ``data_dir`` (a kiosk chain may point at PostgreSQL).
+    db_url: str = ""
+    #: Fernet key file for conversation text; kept outside the database, mode 0600.
+    key_file: Path | None = None
+    log_level: str = "INFO"
+    #: Conversations and messages older than this are purged.
+    retention_days: int = 90
+    #: Seed the demo store on first start when the database is empty.
+    seed_demo: bool = True
+    demo_seed: int = 20261125
+    #: "today" for the demo store; fixed so windows and timelines are reproducible.
+    demo_today: str = "2026-11-20"
+    language: str = "zh"
+    kiosk: bool = False
+
+    @property
+    def resolved_db_url(self) -> str:
+        return self.db_url or f"sqlite:///{self.data_dir / 'store.sqlite3'}"
+
+    @property
+    def resolved_key_file(self) -> Path:
+        return self.key_file or (self.data_dir / "secrets" / "conversation.key")
+
+
+def _coerce(raw: str, target: Any) -> Any:
+    if target in (bool, "bool"):
+        value = raw.strip().lower()
+        if value in {"1", "true", "yes", "on"}:
+            return True
+        if value in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"expected a boolean, got {raw!r}")
+    if target in (int, "int"):
+        return int(raw)
+    if target in (Path, "Path", "Path | None"):
+        return Path(raw).expanduser()
+    return raw
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Read ``DESKTOP_APP_*`` variables over the defaults; keyword overrides win over both."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        key = ENV_PREFIX + f.name.upper()
+        if key in env and env[key] != "":
+            try:
+                values[f.name] = _coerce(env[key], f.type)
+            except ValueError as exc:
+                from desktop_app.core.errors import ConfigError
+
+                raise ConfigError(f"{key}: {exc}") from exc
+    settings = replace(Settings(), **values)
+    return replace(settings, **overrides) if overrides else settings

@@ -1,0 +1,1 @@
+"""Persistence: the SQLAlchemy schema, the database handle and the demo-store generator."""

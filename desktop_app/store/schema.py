@@ -1,0 +1,227 @@
+"""The store's schema (SQLAlchemy 2.x declarative).
+
+Portable on purpose: nothing SQLite-only, so a chain of kiosks can share one PostgreSQL server.
+Attributes live in their own table (one row per value) rather than a JSON column, so
+multi-condition searches are plain indexed SQL on either backend.
+Money is integer fen (cents) to avoid float rounding in totals and refunds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+#: Bump with every schema change and add a step to ``store.db.MIGRATIONS``.
+SCHEMA_VERSION = 1
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SchemaMeta(Base):
+    __tablename__ = "schema_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256))
+
+
+class Product(Base):
+    __tablename__ = "products"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(32), unique=True)
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    description_en: Mapped[str] = mapped_column(Text)
+    description_zh: Mapped[str] = mapped_column(Text)
+    brand: Mapped[str] = mapped_column(String(64), index=True)
+    origin_region: Mapped[str] = mapped_column(String(64))
+    ship_from: Mapped[str] = mapped_column(String(64))
+    price_fen: Mapped[int] = mapped_column(Integer, index=True)
+    stock: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[float] = mapped_column(Float)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
+    sales_count: Mapped[int] = mapped_column(Integer, default=0)
+    needs_assembly: Mapped[bool] = mapped_column(Boolean, default=False)
+    final_sale: Mapped[bool] = mapped_column(Boolean, default=False)
+    attributes: Mapped[list[ProductAttribute]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class ProductAttribute(Base):
+    __tablename__ = "product_attributes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(48))
+    value: Mapped[str] = mapped_column(String(96))
+    #: Numeric twin of ``value`` for range filters (battery mAh, capacity L...); NULL otherwise.
+    value_num: Mapped[float | None] = mapped_column(Float, nullable=True)
+    product: Mapped[Product] = relationship(back_populates="attributes")
+    __table_args__ = (
+        Index("ix_attr_key_value", "key", "value"),
+        Index("ix_attr_product", "product_id"),
+    )
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(String(20))
+    city: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class BrowsingEvent(Base):
+    __tablename__ = "browsing_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    viewed_at: Mapped[datetime] = mapped_column(DateTime)
+    dwell_seconds: Mapped[int] = mapped_column(Integer)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_number: Mapped[str] = mapped_column(String(24), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), index=True, nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    placed_at: Mapped[datetime] = mapped_column(DateTime)
+    shipped_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    promised_by: Mapped[datetime] = mapped_column(DateTime)
+    carrier: Mapped[str] = mapped_column(String(32))
+    tracking_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    contact_phone: Mapped[str] = mapped_column(String(20))
+    ship_city: Mapped[str] = mapped_column(String(64))
+    ship_address: Mapped[str] = mapped_column(String(200))
+    total_fen: Mapped[int] = mapped_column(Integer)
+    items: Mapped[list[OrderItem]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", lazy="selectin"
+    )
+    events: Mapped[list[LogisticsEvent]] = relationship(
+        back_populates="order",
+        cascade="all, delete-orphan",
+        order_by="LogisticsEvent.occurred_at",
+        lazy="selectin",
+    )
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price_fen: Mapped[int] = mapped_column(Integer)
+    colour: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    size: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    order: Mapped[Order] = relationship(back_populates="items")
+    product: Mapped[Product] = relationship(lazy="joined")
+
+
+class LogisticsEvent(Base):
+    __tablename__ = "logistics_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    code: Mapped[str] = mapped_column(String(24))
+    location_en: Mapped[str] = mapped_column(String(64))
+    location_zh: Mapped[str] = mapped_column(String(64))
+    description_en: Mapped[str] = mapped_column(String(200))
+    description_zh: Mapped[str] = mapped_column(String(200))
+    order: Mapped[Order] = relationship(back_populates="events")
+
+
+class ReturnRequest(Base):
+    __tablename__ = "return_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_item_id: Mapped[int] = mapped_column(ForeignKey("order_items.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # return | exchange
+    reason_code: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), default="submitted")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    #: One open request per item and kind: a double-submitted form is stored once.
+    __table_args__ = (UniqueConstraint("order_item_id", "kind", name="uq_return_once"),)
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_key: Mapped[str] = mapped_column(String(40), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    started_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", cascade="all, delete-orphan", order_by="Message.id"
+    )
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))  # customer | assistant | agent
+    #: Fernet token; the plain text never touches the database.
+    text_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    intent: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class HandoffTicket(Base):
+    __tablename__ = "handoff_tickets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), nullable=True
+    )
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), nullable=True
+    )
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), nullable=True)
+    priority: Mapped[int] = mapped_column(Integer, index=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    summary_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), nullable=True
+    )
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), nullable=True)
+    topic: Mapped[str] = mapped_column(String(32), index=True)
+    text_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)

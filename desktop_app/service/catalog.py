@@ -1,0 +1,171 @@
+"""Product questions and multi-condition search.
+
+Filters are SQL (one EXISTS per attribute condition) so the same query runs on SQLite and
+PostgreSQL, sorts and paginates in the database, and stays fast as the catalog grows.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+
+from desktop_app.core.clock import Clock
+from desktop_app.core.errors import InvalidInput, NotFound
+from desktop_app.core.text import clean_text
+from desktop_app.core.vocabulary import ATTRIBUTES, CATEGORIES
+from desktop_app.service.convert import detail, summary
+from desktop_app.service.delivery import estimate_delivery
+from desktop_app.service.types import (
+    AttributeFilter,
+    ProductAnswer,
+    ProductDetail,
+    SearchQuery,
+    SearchResult,
+    SortOrder,
+)
+from desktop_app.store.db import Database
+from desktop_app.store.schema import Product, ProductAttribute
+
+log = logging.getLogger(__name__)
+
+MAX_PAGE_SIZE = 50
+
+
+class CatalogService:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def product(self, sku_or_id: str | int) -> ProductDetail:
+        with self._db.session() as s:
+            return detail(self._load(s, sku_or_id))
+
+    def answer(self, sku_or_id: str | int, *, destination_city: str | None = None) -> ProductAnswer:
+        """Price, specs, stock and a delivery estimate for one product, in one result."""
+        with self._db.session() as s:
+            product = self._load(s, sku_or_id)
+            info = detail(product)
+        stock = info.summary.stock
+        if stock <= 0:
+            en, zh = "Out of stock", "暂时缺货"
+        elif stock < 10:
+            en, zh = f"Only {stock} left", f"仅剩 {stock} 件"
+        else:
+            en, zh = "In stock", "有货"
+        delivery = estimate_delivery(info.ship_from, destination_city, in_stock=stock > 0)
+        return ProductAnswer(product=info, stock_text_en=en, stock_text_zh=zh, delivery=delivery)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        self._validate(query)
+        stmt = self._filtered(query)
+        with self._db.session() as s:
+            total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+            pages = max(1, math.ceil(total / query.page_size))
+            page = min(query.page, pages)
+            rows = s.scalars(
+                self._sorted(stmt, query).limit(query.page_size).offset((page - 1) * query.page_size)
+            ).all()
+            items = tuple(summary(p) for p in rows)
+        log.debug("search matched %d products", total)
+        return SearchResult(query=query, items=items, total=total, page=page, pages=pages)
+
+    def similar(self, sku_or_id: str | int, limit: int = 5) -> tuple[ProductDetail, ...]:
+        """Same category, ranked by shared attribute values and price closeness."""
+        with self._db.session() as s:
+            base = self._load(s, sku_or_id)
+            base_values = {(a.key, a.value) for a in base.attributes}
+            candidates = s.scalars(
+                select(Product).where(Product.category == base.category, Product.id != base.id)
+            ).all()
+
+            def score(p: Product) -> float:
+                values = {(a.key, a.value) for a in p.attributes}
+                overlap = len(values & base_values) / max(1, len(values | base_values))
+                closeness = 1 - min(1.0, abs(p.price_fen - base.price_fen) / max(base.price_fen, 1))
+                return 0.7 * overlap + 0.3 * closeness
+
+            ranked = sorted(candidates, key=lambda p: (-score(p), p.id))[:limit]
+            return tuple(detail(p) for p in ranked)
+
+    # -- internals -------------------------------------------------------------------------
+
+    @staticmethod
+    def _load(s, sku_or_id: str | int) -> Product:  # type: ignore[no-untyped-def]
+        product: Product | None
+        if isinstance(sku_or_id, int):
+            product = s.get(Product, sku_or_id)
+        else:
+            key = clean_text(str(sku_or_id), max_chars=64)
+            product = s.scalar(select(Product).where(Product.sku == key.upper())) if key else None
+        if product is None:
+            raise NotFound(f"No product {str(sku_or_id)[:40]!r} in this store.", message_zh="没有找到该商品。")
+        return product
+
+    @staticmethod
+    def _validate(q: SearchQuery) -> None:
+        if q.category is not None and q.category not in CATEGORIES:
+            raise InvalidInput(f"Unknown category {q.category!r}.", message_zh=f"未知的商品类目：{q.category}")
+        for f in q.attributes:
+            if f.key not in ATTRIBUTES:
+                raise InvalidInput(f"Unknown attribute {f.key!r}.", message_zh=f"未知的筛选条件：{f.key}")
+        for value in (q.min_price_fen, q.max_price_fen):
+            if value is not None and value < 0:
+                raise InvalidInput("Prices cannot be negative.", message_zh="价格不能为负数。")
+        if q.min_price_fen is not None and q.max_price_fen is not None and q.min_price_fen > q.max_price_fen:
+            raise InvalidInput("The minimum price is above the maximum.", message_zh="最低价高于最高价。")
+        if q.page < 1 or not 1 <= q.page_size <= MAX_PAGE_SIZE:
+            raise InvalidInput(
+                f"Page must be ≥ 1 and page size 1–{MAX_PAGE_SIZE}.", message_zh="页码或每页数量无效。"
+            )
+
+    @staticmethod
+    def _attribute_condition(f: AttributeFilter):  # type: ignore[no-untyped-def]
+        conditions = [ProductAttribute.product_id == Product.id, ProductAttribute.key == f.key]
+        if f.value is not None:
+            conditions.append(ProductAttribute.value == f.value)
+        if f.min_value is not None:
+            conditions.append(ProductAttribute.value_num >= f.min_value)
+        if f.max_value is not None:
+            conditions.append(ProductAttribute.value_num <= f.max_value)
+        return exists().where(and_(*conditions))
+
+    def _filtered(self, q: SearchQuery) -> Select[tuple[Product]]:
+        stmt = select(Product)
+        if q.category:
+            stmt = stmt.where(Product.category == q.category)
+        if q.min_price_fen is not None:
+            stmt = stmt.where(Product.price_fen >= q.min_price_fen)
+        if q.max_price_fen is not None:
+            stmt = stmt.where(Product.price_fen <= q.max_price_fen)
+        if q.in_stock_only:
+            stmt = stmt.where(Product.stock > 0)
+        for f in q.attributes:
+            stmt = stmt.where(self._attribute_condition(f))
+        text = clean_text(q.text or "", max_chars=100)
+        if text:
+            # LIKE wildcards in user text are literals, never patterns.
+            escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            stmt = stmt.where(
+                or_(
+                    Product.name_en.ilike(pattern, escape="\\"),
+                    Product.name_zh.like(pattern, escape="\\"),
+                    Product.brand.ilike(pattern, escape="\\"),
+                    Product.sku.ilike(pattern, escape="\\"),
+                )
+            )
+        return stmt
+
+    @staticmethod
+    def _sorted(stmt: Select[tuple[Product]], q: SearchQuery) -> Select[tuple[Product]]:
+        order = {
+            SortOrder.PRICE_ASC: (Product.price_fen.asc(),),
+            SortOrder.PRICE_DESC: (Product.price_fen.desc(),),
+            SortOrder.RATING: (Product.rating.desc(),),
+            SortOrder.SALES: (Product.sales_count.desc(),),
+            # Relevance without a ranking model: what sells and rates well, in stock first.
+            SortOrder.RELEVANCE: ((Product.stock > 0).desc(), Product.sales_count.desc(), Product.rating.desc()),
+        }[q.sort]
+        return stmt.order_by(*order, Product.id)

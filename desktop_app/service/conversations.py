@@ -1,0 +1,85 @@
+"""Conversation records: every turn stored encrypted, with intent, confidence and outcome.
+
+The outcome column is what the merchant's resolution rate is computed from; the text itself is
+only readable with the key file, never from the database alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from desktop_app.core.clock import Clock
+from desktop_app.core.crypto import TextCipher
+from desktop_app.core.errors import InvalidInput, NotFound
+from desktop_app.core.text import clean_text
+from desktop_app.store.db import Database
+from desktop_app.store.schema import Conversation, Customer, Message
+
+ROLES = frozenset({"customer", "assistant", "agent"})
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    role: str
+    text: str
+    intent: str | None
+    confidence: float | None
+    outcome: str | None
+    created_at: datetime
+
+
+class ConversationStore:
+    def __init__(self, db: Database, clock: Clock, cipher: TextCipher) -> None:
+        self._db = db
+        self._clock = clock
+        self._cipher = cipher
+
+    def start(self, *, channel: str, language: str, customer_code: str | None = None) -> tuple[int, str]:
+        """Open a conversation; returns (id, opaque session key)."""
+        with self._db.session() as s:
+            customer_id = None
+            if customer_code:
+                customer_id = s.scalar(select(Customer.id).where(Customer.code == customer_code))
+            conv = Conversation(session_key=uuid.uuid4().hex, customer_id=customer_id, channel=channel,
+                                language=language, started_at=self._clock.now())
+            s.add(conv)
+            s.flush()
+            return conv.id, conv.session_key
+
+    def add(self, conversation_id: int, role: str, text: str, *, intent: str | None = None,
+            confidence: float | None = None, outcome: str | None = None) -> None:
+        if role not in ROLES:
+            raise InvalidInput(f"Unknown role {role!r}.")
+        with self._db.session() as s:
+            if s.get(Conversation, conversation_id) is None:
+                raise NotFound("Unknown conversation.")
+            s.add(Message(conversation_id=conversation_id, role=role,
+                          text_encrypted=self._cipher.encrypt(clean_text(text, max_chars=10_000)),
+                          intent=intent, confidence=confidence, outcome=outcome, created_at=self._clock.now()))
+
+    def rate(self, conversation_id: int, rating: int) -> None:
+        if not 1 <= rating <= 5:
+            raise InvalidInput("A rating is 1 to 5.", message_zh="评分为 1 到 5。")
+        with self._db.session() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None:
+                raise NotFound("Unknown conversation.")
+            conv.rating = rating
+
+    def messages(self, conversation_id: int) -> tuple[StoredMessage, ...]:
+        with self._db.session() as s:
+            rows = s.scalars(select(Message).where(Message.conversation_id == conversation_id)
+                             .order_by(Message.id)).all()
+            return tuple(StoredMessage(m.role, self._cipher.decrypt(m.text_encrypted), m.intent, m.confidence,
+                                       m.outcome, m.created_at) for m in rows)
+
+    def delete(self, conversation_id: int) -> None:
+        """Wipe one session (a kiosk's idle timeout ends with this)."""
+        with self._db.session() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is not None:
+                s.delete(conv)

@@ -1,0 +1,289 @@
+"""Frozen result types the service returns; the CLI prints them, the UI renders them as cards.
+
+Plain data only (no ORM objects escape the service), so callers cannot lazy-load across a
+closed session and results can cross threads safely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+
+def yuan(fen: int) -> str:
+    return f"¥{fen / 100:,.2f}"
+
+
+class OrderStatus(str, Enum):
+    PAID = "paid"
+    SHIPPED = "shipped"
+    IN_TRANSIT = "in_transit"
+    DELAYED = "delayed"
+    DELIVERED = "delivered"
+    RETURNED = "returned"
+
+
+ORDER_STATUS_ZH = {
+    "paid": "已付款，待发货",
+    "shipped": "已发货",
+    "in_transit": "运输中",
+    "delayed": "物流延误",
+    "delivered": "已签收",
+    "returned": "已退货",
+}
+
+CATEGORY_NAMES = {
+    "furniture": ("Furniture", "家具"),
+    "phone": ("Phones", "手机"),
+    "smartwatch": ("Smartwatches", "智能手表"),
+    "skincare": ("Skin care", "护肤"),
+    "camping": ("Camping gear", "露营装备"),
+    "apparel": ("Apparel", "服饰"),
+}
+
+
+@dataclass(frozen=True)
+class Attribute:
+    key: str
+    value: str
+    value_num: float | None = None
+
+
+@dataclass(frozen=True)
+class ProductSummary:
+    product_id: int
+    sku: str
+    category: str
+    name_en: str
+    name_zh: str
+    brand: str
+    price_fen: int
+    stock: int
+    rating: float
+    needs_assembly: bool
+
+    def name(self, language: str) -> str:
+        return self.name_zh if language == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class ProductDetail:
+    summary: ProductSummary
+    description_en: str
+    description_zh: str
+    origin_region: str
+    ship_from: str
+    rating_count: int
+    final_sale: bool
+    attributes: tuple[Attribute, ...]
+
+    def attribute_values(self, key: str) -> tuple[str, ...]:
+        return tuple(a.value for a in self.attributes if a.key == key)
+
+
+@dataclass(frozen=True)
+class DeliveryEstimate:
+    ship_from: str
+    destination: str | None
+    earliest_days: int
+    latest_days: int
+    ships_within_hours: int
+    in_stock: bool
+
+
+@dataclass(frozen=True)
+class ProductAnswer:
+    """Answer to a product question: the facts a shopper asks about, in one card."""
+
+    product: ProductDetail
+    stock_text_en: str
+    stock_text_zh: str
+    delivery: DeliveryEstimate
+
+
+class SortOrder(str, Enum):
+    RELEVANCE = "relevance"
+    PRICE_ASC = "price_asc"
+    PRICE_DESC = "price_desc"
+    RATING = "rating"
+    SALES = "sales"
+
+
+@dataclass(frozen=True)
+class AttributeFilter:
+    """``key`` must equal ``value`` (flags use "true"), or lie in [min_value, max_value]."""
+
+    key: str
+    value: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str | None = None
+    category: str | None = None
+    min_price_fen: int | None = None
+    max_price_fen: int | None = None
+    attributes: tuple[AttributeFilter, ...] = ()
+    in_stock_only: bool = False
+    sort: SortOrder = SortOrder.RELEVANCE
+    page: int = 1
+    page_size: int = 10
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: SearchQuery
+    items: tuple[ProductSummary, ...]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    occurred_at: datetime
+    code: str
+    location_en: str
+    location_zh: str
+    description_en: str
+    description_zh: str
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    item_id: int
+    product: ProductSummary
+    quantity: int
+    unit_price_fen: int
+    colour: str | None
+    size: str | None
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order as its verified owner may see it; contact data is masked even then."""
+
+    order_number: str
+    status: OrderStatus
+    placed_at: datetime
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    promised_by: datetime
+    carrier: str
+    tracking_number: str | None
+    ship_city: str
+    masked_phone: str
+    total_fen: int
+    lines: tuple[OrderLine, ...]
+    timeline: tuple[TimelineEvent, ...]
+    is_late: bool
+
+    @property
+    def masked_number(self) -> str:
+        return f"…{self.order_number[-4:]}"
+
+
+class ReturnKind(str, Enum):
+    RETURN = "return"
+    EXCHANGE = "exchange"
+
+
+class ReturnReason(str, Enum):
+    NO_REASON = "no_reason"  # 七天无理由
+    QUALITY = "quality"
+    WRONG_ITEM = "wrong_item"
+    SIZE = "size"
+    DAMAGED = "damaged"
+
+
+@dataclass(frozen=True)
+class ReturnDecision:
+    eligible: bool
+    kind: ReturnKind
+    reason: ReturnReason
+    rule: str
+    explanation_en: str
+    explanation_zh: str
+    deadline: datetime | None
+
+
+@dataclass(frozen=True)
+class ReturnRequestView:
+    request_id: int
+    order_number: str
+    item_id: int
+    product_name_en: str
+    product_name_zh: str
+    kind: ReturnKind
+    reason: ReturnReason
+    status: str
+    created_at: datetime
+    #: False when an identical request already existed and was returned instead of a new one.
+    created: bool
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One piece of evidence behind a recommendation, shown to the customer as 'why'."""
+
+    name: str
+    weight: float
+    detail_en: str
+    detail_zh: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    product: ProductSummary
+    score: float
+    signals: tuple[Signal, ...]
+
+    def why(self, language: str) -> str:
+        parts = [s.detail_zh if language == "zh" else s.detail_en for s in self.signals]
+        return ("；" if language == "zh" else "; ").join(parts)
+
+
+class Priority(int, Enum):
+    LOW = 1
+    NORMAL = 2
+    HIGH = 3
+    URGENT = 4
+
+
+@dataclass(frozen=True)
+class TicketView:
+    ticket_id: int
+    priority: Priority
+    reason: str
+    status: str
+    created_at: datetime
+    order_number_masked: str | None
+    queue_position: int
+
+
+class ComplaintTopic(str, Enum):
+    DELIVERY_DELAY = "delivery_delay"
+    PRODUCT_QUALITY = "product_quality"
+    WRONG_ITEM = "wrong_item"
+    DAMAGED = "damaged"
+    SERVICE_ATTITUDE = "service_attitude"
+    REFUND = "refund"
+    ASSEMBLY = "assembly"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class ComplaintView:
+    complaint_id: int
+    topic: ComplaintTopic
+    created_at: datetime
+    order_number_masked: str | None
+
+
+@dataclass(frozen=True)
+class CustomerExport:
+    customer_code: str
+    data: dict = field(default_factory=dict)

@@ -1,0 +1,53 @@
+"""Finders for service tests: pick seeded records by what they are, not by hard-coded numbers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from desktop_app.app import App
+from desktop_app.store.schema import Customer, Order, OrderItem, Product
+
+
+def order_where(app: App, predicate) -> tuple[Order, Customer]:  # type: ignore[no-untyped-def]
+    """First seeded order (by id) for which ``predicate(order, now)`` holds, with its customer."""
+    now = app.clock.now()
+    with app.db.session() as s:
+        for order in s.scalars(select(Order).order_by(Order.id)).all():
+            if order.customer_id is not None and predicate(order, now):
+                customer = s.get(Customer, order.customer_id)
+                s.expunge_all()
+                return order, customer
+    raise AssertionError("the demo store has no order matching the predicate")
+
+
+def delivered_within(days_low: float, days_high: float, category: str | None = None, final_sale: bool | None = None):  # type: ignore[no-untyped-def]
+    def predicate(order: Order, now) -> bool:  # type: ignore[no-untyped-def]
+        if order.status != "delivered" or order.delivered_at is None or len(order.items) != 1:
+            return False
+        age = now - order.delivered_at
+        if not (timedelta(days=days_low) <= age <= timedelta(days=days_high)):
+            return False
+        product = order.items[0].product
+        if category is not None and product.category != category:
+            return False
+        return final_sale is None or product.final_sale == final_sale
+
+    return predicate
+
+
+def wrong_last4(phone: str) -> str:
+    return f"{(int(phone[-4:]) + 1) % 10000:04d}"
+
+
+def item_of(order: Order) -> OrderItem:
+    return order.items[0]
+
+
+def product_by_sku(app: App, sku: str) -> Product:
+    with app.db.session() as s:
+        p = s.scalar(select(Product).where(Product.sku == sku))
+        assert p is not None
+        s.expunge_all()
+        return p

@@ -23,26 +23,31 @@ def order_where(app: App, predicate) -> tuple[Order, Customer]:  # type: ignore[
 
 
 def delivered_within(days_low: float, days_high: float, category: str | None = None, final_sale: bool | None = None):  # type: ignore[no-untyped-def]
+    """Delivered between the two ages, holding an item of the category / final-sale flag given."""
+
     def predicate(order: Order, now) -> bool:  # type: ignore[no-untyped-def]
-        if order.status != "delivered" or order.delivered_at is None or len(order.items) != 1:
+        if order.status != "delivered" or order.delivered_at is None:
             return False
         age = now - order.delivered_at
         if not (timedelta(days=days_low) <= age <= timedelta(days=days_high)):
             return False
-        product = order.items[0].product
-        if category is not None and product.category != category:
-            return False
-        return final_sale is None or product.final_sale == final_sale
+        return matching_item(order, category, final_sale) is not None
 
     return predicate
 
 
+def matching_item(order: Order, category: str | None = None, final_sale: bool | None = None) -> OrderItem | None:
+    for item in order.items:
+        if category is not None and item.product.category != category:
+            continue
+        if final_sale is not None and item.product.final_sale != final_sale:
+            continue
+        return item
+    return None
+
+
 def wrong_last4(phone: str) -> str:
     return f"{(int(phone[-4:]) + 1) % 10000:04d}"
-
-
-def item_of(order: Order) -> OrderItem:
-    return order.items[0]
 
 
 def product_by_sku(app: App, sku: str) -> Product:

@@ -46,7 +46,7 @@ def test_message_text_is_not_readable_in_the_database_file(app):
     for path in db_path.parent.glob("store.sqlite3*"):
         raw += path.read_bytes()
     assert "幸福路".encode() not in raw and b"13912345678" not in raw
-    assert "快递".encode() not in raw
+    assert "一直没到".encode() not in raw
 
 
 def test_key_file_is_private_and_outside_the_database(app):

@@ -11,13 +11,15 @@ MAX_INPUT_CHARS = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def clean_text(text: str, *, max_chars: int = MAX_INPUT_CHARS) -> str:
-    """Normalise to NFKC, drop control and bidi-override characters, collapse whitespace, cap length.
+def clean_text(text: str, *, max_chars: int = MAX_INPUT_CHARS, normalize: bool = True) -> str:
+    """Drop control and bidi-override characters, collapse whitespace, cap length; NFKC unless told not to.
 
+    NFKC folds full-width digits for matching, but it also turns Chinese punctuation into ASCII,
+    so text kept for people (stored messages) is cleaned with ``normalize=False``.
     Capping (rather than refusing) keeps a pasted essay answerable; the cap protects the
     classifier and the log from pathological input.
     """
-    text = unicodedata.normalize("NFKC", text or "")
+    text = unicodedata.normalize("NFKC", text or "") if normalize else (text or "")
     text = _CONTROL.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text[:max_chars]

@@ -58,8 +58,16 @@ class ConversationStore:
             if s.get(Conversation, conversation_id) is None:
                 raise NotFound("Unknown conversation.")
             s.add(Message(conversation_id=conversation_id, role=role,
-                          text_encrypted=self._cipher.encrypt(clean_text(text, max_chars=10_000)),
+                          text_encrypted=self._cipher.encrypt(clean_text(text, max_chars=10_000, normalize=False)),
                           intent=intent, confidence=confidence, outcome=outcome, created_at=self._clock.now()))
+
+    def mark_last_outcome(self, conversation_id: int, outcome: str) -> None:
+        """Re-label the latest assistant turn, e.g. "rephrased" when the customer had to ask again."""
+        with self._db.session() as s:
+            last = s.scalar(select(Message).where(Message.conversation_id == conversation_id,
+                                                  Message.role == "assistant").order_by(Message.id.desc()).limit(1))
+            if last is not None:
+                last.outcome = outcome
 
     def rate(self, conversation_id: int, rating: int) -> None:
         if not 1 <= rating <= 5:

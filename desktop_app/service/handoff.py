@@ -35,7 +35,7 @@ class HandoffService:
                     order_number: str | None = None, conversation_id: int | None = None) -> TicketView:
         if reason not in HANDOFF_REASONS:
             raise InvalidInput(f"Unknown handoff reason {reason!r}.", message_zh="未知的转人工原因。")
-        text = clean_text(summary, max_chars=2000)
+        text = clean_text(summary, max_chars=2000, normalize=False)
         with self._db.session() as s:
             ticket = HandoffTicket(
                 conversation_id=conversation_id,
@@ -74,7 +74,7 @@ class HandoffService:
 
     def file_complaint(self, *, topic: ComplaintTopic, text: str = "", customer_code: str | None = None,
                        order_number: str | None = None) -> ComplaintView:
-        body = clean_text(text, max_chars=4000)
+        body = clean_text(text, max_chars=4000, normalize=False)
         with self._db.session() as s:
             complaint = Complaint(
                 customer_id=self._customer_id(s, customer_code),

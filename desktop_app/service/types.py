@@ -242,7 +242,7 @@ class Recommendation:
     signals: tuple[Signal, ...]
 
     def why(self, language: str) -> str:
-        parts = [s.detail_zh if language == "zh" else s.detail_en for s in self.signals]
+        parts = [s.detail_zh if language == "zh" else s.detail_en for s in self.signals[:3]]
         return ("；" if language == "zh" else "; ").join(parts)
 
 

@@ -1,0 +1,285 @@
+"""The conversation: reply cards on the left, the customer's bubbles on the right, a text box below.
+
+The panel keeps the plain results, not just their widgets, so a language switch rebuilds every
+card in the new language. Typed text goes to a pluggable ``ChatHandler`` run on the task
+runner; the panel itself never calls a service.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.errors import AppError
+from desktop_app.core.text import clean_text
+from desktop_app.ui import tr
+from desktop_app.ui.cards import Card, ProductListCard, PromptCard, TextCard, card_for
+from desktop_app.ui.handlers import AssistantText, ChatHandler
+from desktop_app.ui.tasks import TaskHandle, TaskRunner
+
+log = logging.getLogger(__name__)
+
+#: A kiosk runs all day; older turns are dropped from the view so it stays responsive.
+MAX_ENTRIES = 200
+#: The text box accepts a pasted essay; the handler caps what it reads.
+MAX_INPUT_CHARS = 20_000
+
+
+class ChatPanel(QWidget):
+    formRequested = Signal(object)  # FormRequest from a prompt card
+    productRequested = Signal(int)  # a product row's "details"
+    pageRequested = Signal(object)  # SearchQuery for another page
+
+    def __init__(self, runner: TaskRunner, handler: ChatHandler, language: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatPanel")
+        self.language = language
+        self._runner = runner
+        self._handler = handler
+        self._entries: list[tuple[str, object]] = []  # ("user", text) | ("assistant", result)
+        self._busy = 0
+        self._follow = True
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("conversation")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._list = QWidget()
+        self._list.setObjectName("conversationList")
+        self._rows = QVBoxLayout(self._list)
+        self._rows.setContentsMargins(16, 16, 16, 16)
+        self._rows.setSpacing(12)
+        self._rows.addStretch(1)
+        self.scroll.setWidget(self._list)
+        bar = self.scroll.verticalScrollBar()
+        bar.rangeChanged.connect(self._keep_at_bottom)
+        bar.valueChanged.connect(lambda v: setattr(self, "_follow", v >= bar.maximum() - 24))
+        layout.addWidget(self.scroll, 1)
+
+        self.typing = QLabel()
+        self.typing.setObjectName("typingIndicator")
+        self.typing.hide()
+        layout.addWidget(self.typing)
+
+        self.form_host = QFrame()
+        self.form_host.setObjectName("formHost")
+        host = QHBoxLayout(self.form_host)
+        host.setContentsMargins(12, 8, 12, 0)
+        self._form_slot = QVBoxLayout()
+        host.addLayout(self._form_slot, 1)
+        self.close_form = QToolButton()
+        self.close_form.setObjectName("closeFormButton")
+        self.close_form.setText("×")
+        self.close_form.clicked.connect(lambda: self.set_form(None))
+        host.addWidget(self.close_form, 0, Qt.AlignmentFlag.AlignTop)
+        self.form_host.hide()
+        layout.addWidget(self.form_host)
+        self._form: QWidget | None = None
+
+        composer = QFrame()
+        composer.setObjectName("composer")
+        row = QHBoxLayout(composer)
+        row.setContentsMargins(12, 10, 12, 12)
+        self.input = QLineEdit()
+        self.input.setObjectName("chatInput")
+        self.input.setMaxLength(MAX_INPUT_CHARS)
+        self.input.returnPressed.connect(self._send)
+        self.input.textChanged.connect(lambda t: self.send_button.setEnabled(bool(t.strip())))
+        self.send_button = QPushButton()
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setProperty("primary", True)
+        self.send_button.setEnabled(False)
+        self.send_button.clicked.connect(self._send)
+        row.addWidget(self.input, 1)
+        row.addWidget(self.send_button)
+        layout.addWidget(composer)
+        self._retranslate()
+
+    # -- public API ------------------------------------------------------------------------
+
+    @property
+    def handler(self) -> ChatHandler:
+        return self._handler
+
+    def set_handler(self, handler: ChatHandler) -> None:
+        """Later issues plug the dialogue manager in here."""
+        self._handler = handler
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        self._retranslate()
+        self._rebuild()
+
+    def submit_text(self, text: str) -> bool:
+        """Show the customer's bubble and hand the text to the handler; blank text is ignored."""
+        if not text or not text.strip():
+            return False
+        shown = clean_text(text, max_chars=MAX_INPUT_CHARS)
+        if shown:
+            self.add_user_text(shown)
+        self.run(self._handler.handle, text, self.language)
+        return True
+
+    def run(self, fn: Callable[..., Any], *args: Any,
+            on_done: Callable[[Any], None] | None = None) -> TaskHandle:
+        """Run ``fn`` on the task runner; its result becomes cards (a list: several), an error a card.
+
+        ``on_done`` replaces the card for results that feed a form rather than the conversation.
+        """
+        self._set_busy(+1)
+
+        def done(result: Any) -> None:
+            if on_done is None:
+                self._done(result)
+            else:
+                self._set_busy(-1)
+                on_done(result)
+
+        return self._runner.submit(fn, *args, on_done=done, on_error=self._failed)
+
+    def add_user_text(self, text: str | AssistantText) -> None:
+        """The customer's bubble; a bilingual text follows language switches."""
+        self._append("user", text)
+
+    def add_results(self, results: Iterable[object]) -> None:
+        for result in results:
+            self._append("assistant", result)
+
+    def add_result(self, result: object) -> None:
+        self._append("assistant", result)
+
+    def set_form(self, form: QWidget | None) -> None:
+        """Show one form above the text box (None hides the form area)."""
+        if self._form is not None and self._form is not form:
+            self._form_slot.removeWidget(self._form)
+            self._form.hide()
+        self._form = form
+        if form is None:
+            self.form_host.hide()
+            return
+        if self._form_slot.indexOf(form) < 0:
+            self._form_slot.addWidget(form)
+        form.show()
+        self.form_host.show()
+
+    @property
+    def current_form(self) -> QWidget | None:
+        return self._form
+
+    def cards(self) -> list[Card]:
+        """The cards now shown, oldest first (user bubbles included)."""
+        found = []
+        for i in range(self._rows.count() - 1):
+            row = self._rows.itemAt(i).widget()
+            card = row.findChild(Card) if row is not None else None
+            if card is not None:
+                found.append(card)
+        return found
+
+    def entries(self) -> list[tuple[str, object]]:
+        return list(self._entries)
+
+    def clear(self) -> None:
+        """Forget the conversation (the next customer at a kiosk must not see it)."""
+        self._entries.clear()
+        self._rebuild()
+
+    @property
+    def busy(self) -> bool:
+        return self._busy > 0
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _send(self) -> None:
+        text = self.input.text()
+        if self.submit_text(text):
+            self.input.clear()
+
+    def _done(self, result: object) -> None:
+        self._set_busy(-1)
+        if isinstance(result, list):  # a handler's reply: several results, several cards
+            self.add_results(result)
+        else:
+            self.add_result(result)
+
+    def _failed(self, error: AppError) -> None:
+        self._set_busy(-1)
+        self.add_result(error)
+
+    def _set_busy(self, delta: int) -> None:
+        self._busy = max(0, self._busy + delta)
+        self.typing.setVisible(self._busy > 0)
+
+    def _append(self, role: str, item: object) -> None:
+        self._entries.append((role, item))
+        if len(self._entries) > MAX_ENTRIES:
+            del self._entries[: len(self._entries) - MAX_ENTRIES]
+            self._rebuild()
+            return
+        self._follow = True
+        self._rows.insertWidget(self._rows.count() - 1, self._row(role, item))
+
+    def _row(self, role: str, item: object) -> QWidget:
+        row = QWidget()
+        row.setObjectName("userRow" if role == "user" else "assistantRow")
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        if role == "user":
+            layout.addStretch(1)
+            text = item.text(self.language) if isinstance(item, AssistantText) else str(item)
+            layout.addWidget(TextCard(text, self.language, "user"))
+            return row
+        avatar = QLabel(tr(self.language, "CS", "客服"))
+        avatar.setObjectName("avatar")
+        avatar.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(avatar, 0, Qt.AlignmentFlag.AlignTop)
+        card = card_for(item, self.language)
+        if isinstance(card, ProductListCard):
+            card.productActivated.connect(self.productRequested)
+            card.pageRequested.connect(self.pageRequested)
+        elif isinstance(card, PromptCard):
+            card.formRequested.connect(self.formRequested)
+        layout.addWidget(card, 1)
+        layout.addStretch(0)
+        return row
+
+    def _rebuild(self) -> None:
+        while self._rows.count() > 1:
+            widget = self._rows.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        for role, item in self._entries:
+            self._rows.insertWidget(self._rows.count() - 1, self._row(role, item))
+        self._follow = True
+
+    def _keep_at_bottom(self, _low: int, high: int) -> None:
+        if self._follow:
+            self.scroll.verticalScrollBar().setValue(high)
+
+    def _retranslate(self) -> None:
+        self.input.setPlaceholderText(tr(self.language, "Ask about products, orders, returns…",
+                                         "请输入您的问题，如商品、订单、退换货…"))
+        self.send_button.setText(tr(self.language, "Send", "发送"))
+        self.typing.setText(tr(self.language, "Working on it…", "正在为您查询…"))
+        self.close_form.setToolTip(tr(self.language, "Close the form", "关闭表单"))

@@ -1,0 +1,424 @@
+"""Compact inline forms for the structured actions.
+
+A form only checks what it can see (digit counts, a price range) and says so inline; it never
+calls a service. It emits a plain request and the window runs it off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.core.vocabulary import ATTRIBUTES, CATEGORIES, ENUM_VALUES
+from desktop_app.service.types import (
+    AttributeFilter,
+    OrderLine,
+    Priority,
+    ReturnKind,
+    ReturnReason,
+    SearchQuery,
+    SortOrder,
+)
+from desktop_app.ui import HANDOFF_REASON_LABELS, PRIORITY_LABELS, REASON_LABELS, RETURN_KIND_LABELS, SORT_LABELS, tr
+
+
+@dataclass(frozen=True)
+class OrderLookupInput:
+    order_ref: str
+    phone_last4: str
+
+
+@dataclass(frozen=True)
+class ReturnItemsInput:
+    """Look the order up to fill the item picker."""
+
+    order_ref: str
+    phone_last4: str
+
+
+@dataclass(frozen=True)
+class ReturnInput:
+    order_ref: str
+    phone_last4: str
+    item_id: int | None
+    kind: ReturnKind
+    reason: ReturnReason
+    file: bool  # False: only check eligibility
+
+
+@dataclass(frozen=True)
+class ProductQuestion:
+    sku: str
+    destination_city: str | None
+
+
+@dataclass(frozen=True)
+class RecommendInput:
+    customer_code: str
+
+
+@dataclass(frozen=True)
+class HandoffInput:
+    reason: str
+    priority: Priority
+    summary: str
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[\s\-#]", "", text)
+
+
+class Form(QFrame):
+    """Base: a titled frame whose labels follow the language, with one inline error line."""
+
+    submitted = Signal(object)
+
+    def __init__(self, language: str, title: tuple[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("form")
+        self.language = language
+        self._texts: list[tuple[QWidget, str, str]] = []
+        self._combos: list[tuple[QComboBox, list[tuple[str, str]]]] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(14, 10, 14, 10)
+        outer.setSpacing(8)
+        self.title = self._text(QLabel(), *title)
+        self.title.setObjectName("formTitle")
+        outer.addWidget(self.title)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(10)
+        self.grid.setVerticalSpacing(6)
+        outer.addLayout(self.grid)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        outer.addWidget(self.error)
+        self.buttons = QHBoxLayout()
+        self.buttons.addStretch(1)
+        outer.addLayout(self.buttons)
+        self._error_texts: tuple[str, str] | None = None
+
+    # -- building helpers ------------------------------------------------------------------
+
+    def _text(self, widget, en: str, zh: str):  # type: ignore[no-untyped-def]
+        self._texts.append((widget, en, zh))
+        self._apply_text(widget, en, zh)
+        return widget
+
+    def _apply_text(self, widget: QWidget, en: str, zh: str) -> None:
+        text = tr(self.language, en, zh)
+        if isinstance(widget, QLineEdit):
+            widget.setPlaceholderText(text)
+        else:
+            widget.setText(text)  # type: ignore[attr-defined]
+
+    def field(self, name: str, en: str, zh: str, row: int, col: int = 0, *, max_len: int = 64) -> QLineEdit:
+        self.grid.addWidget(self._text(QLabel(), en, zh), row, col)
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setMaxLength(max_len)
+        edit.returnPressed.connect(self._submit_default)
+        self.grid.addWidget(edit, row, col + 1)
+        return edit
+
+    def combo(self, name: str, en: str, zh: str, choices: Sequence[tuple[str, str, str]], row: int,
+              col: int = 0) -> QComboBox:
+        """``choices`` are (data, en, zh)."""
+        self.grid.addWidget(self._text(QLabel(), en, zh), row, col)
+        box = QComboBox()
+        box.setObjectName(name)
+        labels = []
+        for data, cen, czh in choices:
+            box.addItem(tr(self.language, cen, czh), data)
+            labels.append((cen, czh))
+        self._combos.append((box, labels))
+        self.grid.addWidget(box, row, col + 1)
+        return box
+
+    def button(self, name: str, en: str, zh: str, *, primary: bool = False) -> QPushButton:
+        button = self._text(QPushButton(), en, zh)
+        button.setObjectName(name)
+        button.setProperty("primary", primary)
+        self.buttons.addWidget(button)
+        return button
+
+    # -- behaviour -------------------------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        for widget, en, zh in self._texts:
+            self._apply_text(widget, en, zh)
+        for box, labels in self._combos:
+            for index, (en, zh) in enumerate(labels):
+                box.setItemText(index, tr(language, en, zh))
+        if self._error_texts:
+            self.error.setText(tr(language, *self._error_texts))
+
+    def show_error(self, en: str, zh: str) -> None:
+        self._error_texts = (en, zh)
+        self.error.setText(tr(self.language, en, zh))
+        self.error.show()
+
+    def clear_error(self) -> None:
+        self._error_texts = None
+        self.error.hide()
+
+    def emit(self, request: object) -> None:
+        self.clear_error()
+        self.submitted.emit(request)
+
+    def _submit_default(self) -> None:
+        """Enter in any field presses the form's first (primary) button."""
+        for i in range(self.buttons.count()):
+            widget = self.buttons.itemAt(i).widget()
+            if isinstance(widget, QPushButton) and widget.property("primary"):
+                widget.click()
+                return
+
+    def _verified_inputs(self, order: QLineEdit, last4: QLineEdit) -> tuple[str, str] | None:
+        ref, digits = _digits(order.text()), last4.text().strip()
+        if not ref.isdigit() or not 4 <= len(ref) <= 16:
+            self.show_error("Enter the 16-digit order number.", "请输入 16 位订单号。")
+            order.setFocus()
+            return None
+        if not re.fullmatch(r"\d{4}", digits):
+            self.show_error("Enter the last 4 digits of the order's phone number.", "请输入下单手机号后四位。")
+            last4.setFocus()
+            return None
+        return ref, digits
+
+
+class OrderForm(Form):
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(language, ("Order status", "订单查询"), parent)
+        self.order = self.field("orderNumber", "Order number", "订单号", 0, max_len=24)
+        self.last4 = self.field("phoneLast4", "Phone last 4", "手机尾号", 0, 2, max_len=4)
+        self.last4.setEchoMode(QLineEdit.EchoMode.Password)
+        self.lookup = self.button("lookupButton", "Check", "查询", primary=True)
+        self.lookup.clicked.connect(self._check)
+
+    def prefill(self, order_ref: str | None) -> None:
+        if order_ref:
+            self.order.setText(order_ref)
+            self.last4.setFocus()
+        else:
+            self.order.setFocus()
+
+    def _check(self) -> None:
+        inputs = self._verified_inputs(self.order, self.last4)
+        if inputs:
+            self.emit(OrderLookupInput(*inputs))
+
+
+class ReturnForm(Form):
+    """Verify the order, pick the item, then check eligibility or file the request."""
+
+    itemsRequested = Signal(object)
+
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(language, ("Returns & exchanges", "退换货"), parent)
+        self.order = self.field("orderNumber", "Order number", "订单号", 0, max_len=24)
+        self.last4 = self.field("phoneLast4", "Phone last 4", "手机尾号", 0, 2, max_len=4)
+        self.last4.setEchoMode(QLineEdit.EchoMode.Password)
+        self.load = QPushButton()
+        self.load.setObjectName("loadItemsButton")
+        self._text(self.load, "Find items", "查找商品")
+        self.load.clicked.connect(self._load_items)
+        self.grid.addWidget(self.load, 0, 4)
+        self.grid.addWidget(self._text(QLabel(), "Item", "商品"), 1, 0)
+        self.item = QComboBox()
+        self.item.setObjectName("itemPicker")
+        self.item.setEnabled(False)
+        self.grid.addWidget(self.item, 1, 1, 1, 4)
+        self.kind = self.combo("kindCombo", "Type", "类型",
+                               [(k.value, *RETURN_KIND_LABELS[k.value]) for k in ReturnKind], 2)
+        self.reason = self.combo("reasonCombo", "Reason", "原因",
+                                 [(r.value, *REASON_LABELS[r.value]) for r in ReturnReason], 2, 2)
+        self.check = self.button("checkButton", "Check eligibility", "检查资格", primary=True)
+        self.file = self.button("fileButton", "File request", "提交申请")
+        self.check.clicked.connect(lambda: self._send(file=False))
+        self.file.clicked.connect(lambda: self._send(file=True))
+        self.order.textChanged.connect(self._forget_items)
+
+    def set_items(self, lines: Sequence[OrderLine]) -> None:
+        self.item.clear()
+        for line in lines:
+            self.item.addItem(f"{line.product.name(self.language)} × {line.quantity}", line.item_id)
+        self.item.setEnabled(bool(lines))
+
+    def _forget_items(self) -> None:
+        self.item.clear()
+        self.item.setEnabled(False)
+
+    def _load_items(self) -> None:
+        inputs = self._verified_inputs(self.order, self.last4)
+        if inputs:
+            self.clear_error()
+            self.itemsRequested.emit(ReturnItemsInput(*inputs))
+
+    def _send(self, *, file: bool) -> None:
+        inputs = self._verified_inputs(self.order, self.last4)
+        if not inputs:
+            return
+        item_id = self.item.currentData() if self.item.count() else None
+        self.emit(ReturnInput(*inputs, item_id=item_id, kind=ReturnKind(self.kind.currentData()),
+                              reason=ReturnReason(self.reason.currentData()), file=file))
+
+
+class SearchForm(Form):
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(language, ("Product search", "商品搜索"), parent)
+        self.text = self.field("searchText", "Name", "名称", 0, max_len=60)
+        self.category = self.combo("categoryCombo", "Category", "类目",
+                                   [("", "Any", "全部"), *((k, t.en, t.zh) for k, t in CATEGORIES.items())], 0, 2)
+        self.min_price = self.field("minPrice", "Min ¥", "最低价", 1, max_len=9)
+        self.max_price = self.field("maxPrice", "Max ¥", "最高价", 1, 2, max_len=9)
+        self.colour = self.combo("colourCombo", "Colour", "颜色",
+                                 [("", "Any", "不限"), *((k, t.en, t.zh) for k, t in ENUM_VALUES["colour"].items())], 2)
+        self.sort = self.combo("sortCombo", "Sort", "排序", [(s.value, *SORT_LABELS[s.value]) for s in SortOrder], 2, 2)
+        flags_row = QHBoxLayout()
+        flags_row.setSpacing(10)
+        self.flags: dict[str, QCheckBox] = {}
+        for key, spec in ATTRIBUTES.items():
+            if spec.kind == "flag":
+                box = self._text(QCheckBox(), spec.en, spec.zh)
+                box.setObjectName(f"flag_{key}")
+                self.flags[key] = box
+                flags_row.addWidget(box)
+        self.in_stock = self._text(QCheckBox(), "In stock", "有货")
+        self.in_stock.setObjectName("inStock")
+        flags_row.addWidget(self.in_stock)
+        flags_row.addStretch(1)
+        self.grid.addLayout(flags_row, 3, 0, 1, 4)
+        self.category.currentIndexChanged.connect(self._show_relevant_flags)
+        self.search = self.button("searchButton", "Search", "搜索", primary=True)
+        self.search.clicked.connect(self._search)
+
+    def prefill(self, text: str | None) -> None:
+        if text:
+            self.text.setText(text)
+        self.text.setFocus()
+
+    def _show_relevant_flags(self) -> None:
+        category = self.category.currentData()
+        for key, box in self.flags.items():
+            applies = not category or not ATTRIBUTES[key].categories or category in ATTRIBUTES[key].categories
+            box.setVisible(applies)
+            if not applies:
+                box.setChecked(False)
+
+    def _price(self, edit: QLineEdit) -> int | None | str:
+        raw = edit.text().strip().lstrip("¥")
+        if not raw:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            return "bad"
+        if value < 0 or value != value or value > 10_000_000:
+            return "bad"
+        return round(value * 100)
+
+    def _search(self) -> None:
+        low, high = self._price(self.min_price), self._price(self.max_price)
+        if low == "bad" or high == "bad":
+            self.show_error("Prices must be numbers of yuan, e.g. 199 or 89.5.", "价格请填写数字（元），如 199 或 89.5。")
+            return
+        if isinstance(low, int) and isinstance(high, int) and low > high:
+            self.show_error("The minimum price is above the maximum.", "最低价高于最高价。")
+            return
+        attrs = [AttributeFilter(key, "true") for key, box in self.flags.items() if box.isChecked()]
+        if self.colour.currentData():
+            attrs.append(AttributeFilter("colour", self.colour.currentData()))
+        self.emit(SearchQuery(
+            text=self.text.text().strip() or None,
+            category=self.category.currentData() or None,
+            min_price_fen=low,  # type: ignore[arg-type]
+            max_price_fen=high,  # type: ignore[arg-type]
+            attributes=tuple(attrs),
+            in_stock_only=self.in_stock.isChecked(),
+            sort=SortOrder(self.sort.currentData()),
+        ))
+
+
+class ProductForm(Form):
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(language, ("Ask about a product", "商品咨询"), parent)
+        self.sku = self.field("skuInput", "Product code", "商品编码", 0, max_len=32)
+        self.city = self.field("cityInput", "Deliver to (city)", "收货城市", 0, 2, max_len=32)
+        self.ask = self.button("askButton", "Ask", "咨询", primary=True)
+        self.ask.clicked.connect(self._ask)
+
+    def _ask(self) -> None:
+        sku = self.sku.text().strip()
+        if not sku:
+            self.show_error("Enter the product code (shown under each product's name).", "请输入商品编码（见商品名称下方）。")
+            return
+        self.emit(ProductQuestion(sku, self.city.text().strip() or None))
+
+
+class RecommendForm(Form):
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(language, ("Recommendations", "为您推荐"), parent)
+        self.code = self.field("customerCode", "Member code", "会员编号", 0, max_len=16)
+        self.go = self.button("recommendButton", "Recommend", "推荐", primary=True)
+        self.go.clicked.connect(self._go)
+
+    def _go(self) -> None:
+        code = self.code.text().strip().upper()
+        if not code:
+            self.show_error("Enter the member code.", "请输入会员编号。")
+            return
+        self.emit(RecommendInput(code))
+
+
+class HandoffForm(Form):
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(language, ("Talk to a person", "转人工客服"), parent)
+        self.reason = self.combo("handoffReason", "Reason", "原因",
+                                 [(k, *v) for k, v in HANDOFF_REASON_LABELS.items()], 0)
+        self.priority = self.combo("priorityCombo", "Priority", "紧急程度",
+                                   [(str(p.value), *PRIORITY_LABELS[p.value]) for p in Priority], 0, 2)
+        self.priority.setCurrentIndex(list(Priority).index(Priority.NORMAL))
+        self.summary = self.field("handoffSummary", "Note (optional)", "备注（可选）", 1, max_len=500)
+        self.grid.addWidget(self.summary, 1, 1, 1, 3)
+        self.send = self.button("handoffButton", "Request a person", "转人工", primary=True)
+        self.send.clicked.connect(self._send)
+
+    def _send(self) -> None:
+        self.emit(HandoffInput(self.reason.currentData(), Priority(int(self.priority.currentData())),
+                               self.summary.text().strip()))
+
+
+FORM_TYPES: dict[str, type[Form]] = {
+    "order": OrderForm,
+    "return": ReturnForm,
+    "product": ProductForm,
+    "search": SearchForm,
+    "recommend": RecommendForm,
+    "handoff": HandoffForm,
+}
+ACTION_LABELS: dict[str, tuple[str, str]] = {
+    "order": ("Order status", "订单查询"),
+    "return": ("Returns", "退换货"),
+    "product": ("Product Q&A", "商品咨询"),
+    "search": ("Search", "商品搜索"),
+    "recommend": ("For you", "为您推荐"),
+    "handoff": ("Human agent", "转人工"),
+}

@@ -1,0 +1,133 @@
+"""Shared fixtures: isolated settings, a seeded store copied per test, and the main window.
+
+Seeding the demo store takes seconds, so it is done once per session into a template
+directory; each test gets its own copy (database and key file), so tests never share state.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop_app.app import App, build_app  # noqa: E402
+from desktop_app.core.config import Settings, load_settings  # noqa: E402
+
+
+def _settings_in(root: Path, **overrides: Any) -> Settings:
+    return load_settings(env={}, data_dir=root / "data", cache_dir=root / "cache", **overrides)
+
+
+@pytest.fixture(scope="session")
+def seeded_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory holding a freshly seeded store and its key file; copy, never use directly."""
+    root = tmp_path_factory.mktemp("seeded-template")
+    app = build_app(_settings_in(root))
+    app.close()
+    return root / "data"
+
+
+@pytest.fixture
+def settings_factory(tmp_path: Path, seeded_store_template: Path) -> Callable[..., Settings]:
+    """``settings_factory(seeded=True, **overrides)`` → Settings over a private directory.
+
+    ``seeded=True`` copies the session's seeded store (database, WAL files, key) in; ``False``
+    gives an empty directory with seeding switched off.
+    """
+    counter = iter(range(1_000_000))
+
+    def make(seeded: bool = True, **overrides: Any) -> Settings:
+        root = tmp_path / f"env{next(counter)}"
+        if seeded:
+            shutil.copytree(seeded_store_template, root / "data")
+        else:
+            overrides.setdefault("seed_demo", False)
+        return _settings_in(root, **overrides)
+
+    return make
+
+
+@pytest.fixture
+def app_settings(settings_factory: Callable[..., Settings]) -> Settings:
+    return settings_factory()
+
+
+@pytest.fixture
+def app(app_settings: Settings) -> Iterator[App]:
+    services = build_app(app_settings)
+    yield services
+    services.close()
+
+
+def _python_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.is_alive() and not isinstance(t, threading._DummyThread)}
+
+
+@pytest.fixture
+def make_main_window(qtbot, app: App):  # type: ignore[no-untyped-def]
+    """``make_main_window(app=None, language="zh", **kwargs) -> MainWindow``, shown and exposed.
+
+    At teardown every window is closed and deleted, then the test fails if any of them left
+    a task in its runner, a busy worker, a new Python thread, or a new top-level widget.
+    (Windows are not passed to ``qtbot.addWidget``: pytest-qt would close them before this
+    teardown could inspect their runners.)
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+    from PySide6.QtWidgets import QApplication
+    from shiboken6 import getCppPointer
+
+    from desktop_app.ui.main_window import MainWindow
+
+    def alive_top_levels() -> set[int]:
+        # Tool tips are one process-wide widget Qt keeps for reuse; they are not leaks.
+        return {getCppPointer(w)[0] for w in QApplication.topLevelWidgets()
+                if w.metaObject().className() != "QTipLabel"}
+
+    threads_before = _python_threads()
+    global_busy_before = QThreadPool.globalInstance().activeThreadCount()
+    widgets_before = alive_top_levels()
+    windows: list[MainWindow] = []
+
+    def make(app: App | None = None, language: str = "zh", **kwargs: Any) -> MainWindow:
+        window = MainWindow(app or request_app, language=language, **kwargs)
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    request_app = app
+    yield make
+
+    problems: list[str] = []
+    for window in windows:
+        runner = window.runner
+        window.close()
+        if runner.active_count():
+            problems.append(f"{runner.active_count()} task(s) still active in the window's runner")
+        if runner.pool.activeThreadCount():
+            problems.append(f"{runner.pool.activeThreadCount()} worker(s) still busy after close")
+        window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    if QThreadPool.globalInstance().activeThreadCount() > global_busy_before:
+        problems.append("the global thread pool is still busy")
+    deadline = time.monotonic() + 2.0
+    while (leaked := _python_threads() - threads_before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if leaked:
+        problems.append(f"threads left running: {sorted(t.name for t in leaked)}")
+    left = alive_top_levels() - widgets_before
+    if left:
+        names = [f"{w.metaObject().className()}#{w.objectName()}" for w in QApplication.topLevelWidgets()
+                 if getCppPointer(w)[0] in left]
+        problems.append(f"top-level widgets left behind: {names}")
+    assert not problems, "; ".join(problems)

@@ -1,0 +1,120 @@
+"""The ``Understander`` facade: text → ``NluResult`` (intents, entities, emotion), never raising.
+
+Multi-intent: the whole utterance gives the primary distribution; each clause (split on sentence
+punctuation and connectors such as "还有", "另外", "and also") is classified too, and a clause
+whose confident intent differs from the primary is reported as a secondary intent.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from desktop_app.core.text import clean_text
+from desktop_app.nlu.classifier import IntentClassifier, shared_classifier
+from desktop_app.nlu.emotion import detect_emotion
+from desktop_app.nlu.entities import extract_entities
+from desktop_app.nlu.language import detect_language
+from desktop_app.nlu.lexicon import ProductLexicon
+from desktop_app.nlu.types import SOCIAL_INTENTS, Emotion, Intent, NluResult
+
+log = logging.getLogger(__name__)
+
+_CLAUSE_SPLIT = re.compile(
+    r"[。？！?!；;\n，,]+|还有|另外|顺便|此外|再就是|然后再|"
+    r"\b(?:and also|also|by the way|btw|plus|oh and|and then|another thing)\b",
+    re.I,
+)
+_MAX_CLAUSES = 6
+
+
+@dataclass(frozen=True)
+class UnderstandingConfig:
+    #: Below this top probability the dialogue manager should ask rather than guess.
+    threshold: float = 0.45
+    #: A clause must be at least this sure to add a secondary intent (clauses are short and noisy).
+    secondary_threshold: float = 0.6
+
+
+def split_clauses(text: str) -> tuple[str, ...]:
+    parts = [p.strip(" ，,、:：-") for p in _CLAUSE_SPLIT.split(text)]
+    return tuple(p for p in parts if len(p) >= 2)[:_MAX_CLAUSES]
+
+
+class Understander:
+    """Thread-safe after construction; share one per process (the classifier is loaded once)."""
+
+    def __init__(
+        self,
+        *,
+        lexicon: ProductLexicon | None = None,
+        classifier: IntentClassifier | None = None,
+        config: UnderstandingConfig | None = None,
+    ) -> None:
+        self._lexicon = lexicon
+        self._classifier = classifier
+        self.config = config or UnderstandingConfig()
+
+    @property
+    def classifier(self) -> IntentClassifier:
+        if self._classifier is None:
+            self._classifier = shared_classifier()
+        return self._classifier
+
+    def with_lexicon(self, lexicon: ProductLexicon | None) -> Understander:
+        """A sibling sharing the classifier, for when the catalogue changes."""
+        return Understander(lexicon=lexicon, classifier=self._classifier, config=self.config)
+
+    def understand(self, text: str, *, language_hint: str | None = None) -> NluResult:
+        """Analyse one utterance. Any ``str`` (empty, binary junk, 10k chars) yields a valid result."""
+        try:
+            return self._understand(text, language_hint)
+        except Exception:  # the chat must answer something; the failure is logged without the text
+            log.exception("understanding failed; returning an unsure out-of-scope result")
+            return _unsure(clean_text(text if isinstance(text, str) else ""), language_hint or "zh")
+
+    def _understand(self, raw: str, language_hint: str | None) -> NluResult:
+        text = clean_text(raw if isinstance(raw, str) else "")
+        default = language_hint if language_hint in ("zh", "en") else "zh"
+        language = detect_language(text, default=default)
+        if not text or not re.search(r"\w", text):
+            return _unsure(text, language)
+        clauses = split_clauses(text)
+        batch = [text] + ([c for c in clauses] if len(clauses) > 1 else [])
+        dists = self.classifier.predict(batch)
+        whole = dists[0]
+        intent, confidence = whole[0]
+        secondary: list[tuple[Intent, float]] = []
+        for dist in dists[1:]:
+            c_intent, c_prob = dist[0]
+            if c_prob >= self.config.secondary_threshold and c_intent != intent and c_intent != Intent.OUT_OF_SCOPE:
+                if all(c_intent != s for s, _ in secondary):
+                    secondary.append((c_intent, c_prob))
+        # "你好，我想退货": a greeting never hides the request that comes with it.
+        if intent in SOCIAL_INTENTS or intent == Intent.OUT_OF_SCOPE:
+            real = [s for s in secondary if s[0] not in SOCIAL_INTENTS]
+            if real:
+                best = max(real, key=lambda s: s[1])
+                secondary.remove(best)
+                if intent != Intent.OUT_OF_SCOPE:
+                    secondary.insert(0, (intent, confidence))
+                intent, confidence = best
+        return NluResult(
+            language=language,
+            text=text,
+            intents=whole,
+            intent=intent,
+            confidence=confidence,
+            is_confident=confidence >= self.config.threshold,
+            secondary_intents=tuple(secondary),
+            entities=extract_entities(text, self._lexicon),
+            emotion=detect_emotion(text),
+            clauses=clauses,
+        )
+
+
+def _unsure(text: str, language: str) -> NluResult:
+    dist = ((Intent.OUT_OF_SCOPE, 0.0),)
+    return NluResult(language=language if language in ("zh", "en", "mixed") else "zh", text=text, intents=dist,
+                     intent=Intent.OUT_OF_SCOPE, confidence=0.0, is_confident=False, emotion=Emotion())

@@ -1,0 +1,109 @@
+"""Intent classification: held-out accuracy, thresholding, multi-intent and the model cache."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.nlu import Intent, Understander, UnderstandingConfig
+from desktop_app.nlu.classifier import TEST_FILES, TRAIN_FILES, load_examples, load_or_train, shared_classifier
+
+
+@pytest.fixture(scope="module")
+def nlu() -> Understander:
+    return Understander(classifier=shared_classifier())
+
+
+def test_data_files_have_enough_examples_per_intent_and_language() -> None:
+    for files, minimum in ((TRAIN_FILES, 55), (TEST_FILES, 12)):
+        examples = load_examples(files)
+        for lang in ("en", "zh"):
+            for intent in Intent:
+                n = sum(1 for e in examples if e.language == lang and e.intent == intent)
+                assert n >= minimum, (files, lang, intent, n)
+
+
+def test_test_split_never_overlaps_training() -> None:
+    train = {e.text.lower() for e in load_examples(TRAIN_FILES)}
+    overlap = [e.text for e in load_examples(TEST_FILES) if e.text.lower() in train]
+    assert overlap == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_held_out_accuracy_at_least_90_percent(nlu: Understander, lang: str) -> None:
+    tests = [e for e in load_examples(TEST_FILES) if e.language == lang]
+    hits = sum(nlu.understand(e.text).intent == e.intent for e in tests)
+    assert hits / len(tests) >= 0.90
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("我的订单4582什么时候到？都等好久了", {Intent.ORDER_STATUS, Intent.LOGISTICS_DELAY}),
+        ("is this tent waterproof", {Intent.PRODUCT_QUESTION}),
+        ("phones between 500 and 800 yuan with fast charging and waterproof", {Intent.PRODUCT_SEARCH}),
+        ("I want to return the blue one", {Intent.RETURN_REQUEST}),
+        ("转人工", {Intent.HUMAN_AGENT}),
+    ],
+)
+def test_issue_examples(nlu: Understander, text: str, intent: set[Intent]) -> None:
+    result = nlu.understand(text)
+    assert result.intent in intent
+    assert result.is_confident
+
+
+def test_distribution_is_sorted_and_sums_to_one(nlu: Understander) -> None:
+    result = nlu.understand("where is my refund")
+    probs = [p for _, p in result.intents]
+    assert probs == sorted(probs, reverse=True)
+    assert abs(sum(probs) - 1.0) < 0.01
+    assert result.confidence == probs[0]
+
+
+def test_threshold_controls_is_confident() -> None:
+    strict = Understander(classifier=shared_classifier(), config=UnderstandingConfig(threshold=0.999))
+    lax = Understander(classifier=shared_classifier(), config=UnderstandingConfig(threshold=0.0))
+    assert not strict.understand("hmm maybe the thing").is_confident
+    assert lax.understand("hmm maybe the thing").is_confident
+
+
+def test_gibberish_is_not_confident(nlu: Understander) -> None:
+    assert not nlu.understand("%%%% ### @@@").is_confident
+
+
+def test_multi_intent_clauses(nlu: Understander) -> None:
+    result = nlu.understand("我要退货，另外帮我查一下订单4582到哪了")
+    assert {Intent.RETURN_REQUEST, Intent.ORDER_STATUS} <= set(result.all_intents())
+    result = nlu.understand("where is my refund? and also I want to talk to a human")
+    assert {Intent.REFUND_STATUS, Intent.HUMAN_AGENT} <= set(result.all_intents())
+
+
+def test_greeting_does_not_hide_the_request(nlu: Understander) -> None:
+    result = nlu.understand("你好，我想退货")
+    assert result.intent == Intent.RETURN_REQUEST
+
+
+def test_language_detection(nlu: Understander) -> None:
+    assert nlu.understand("我想退货").language == "zh"
+    assert nlu.understand("I want to return it").language == "en"
+    assert nlu.understand("我想 return 这个 blue jacket please").language == "mixed"
+
+
+def test_cache_roundtrip_and_tamper_detection(tmp_path) -> None:
+    first = load_or_train(cache_dir=tmp_path)
+    models = list(tmp_path.glob("intent-*.pkl"))
+    assert len(models) == 1
+    again = load_or_train(cache_dir=tmp_path)
+    assert again.predict(["退款到哪了"])[0][0] == first.predict(["退款到哪了"])[0][0]
+    models[0].write_bytes(models[0].read_bytes()[:-10] + b"0123456789")  # corrupt: checksum must reject it
+    rebuilt = load_or_train(cache_dir=tmp_path)
+    assert rebuilt.predict(["转人工"])[0][0][0] == Intent.HUMAN_AGENT
+
+
+def test_fast_path_matches_sklearn() -> None:
+    from desktop_app.nlu.classifier import train
+
+    clf = train()
+    texts = ["where is my order", "这个帐篷防水吗", "asdf"]
+    import numpy as np
+
+    assert np.allclose(clf.predict_proba(texts), clf._reference.predict_proba(texts))

@@ -1,0 +1,64 @@
+"""The understanding layer never raises and always returns a well-formed result."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop_app.nlu import Intent, NluResult, Understander
+from desktop_app.nlu.classifier import shared_classifier
+
+_NLU: Understander | None = None
+
+
+def nlu() -> Understander:
+    global _NLU
+    if _NLU is None:
+        _NLU = Understander(classifier=shared_classifier())
+    return _NLU
+
+
+def check(result: NluResult) -> None:
+    assert isinstance(result, NluResult)
+    assert result.language in ("zh", "en", "mixed")
+    assert isinstance(result.intent, Intent)
+    assert 0.0 <= result.confidence <= 1.0
+    assert result.is_confident == (result.confidence >= nlu().config.threshold)
+    for e in result.entities:
+        assert 0.0 <= e.confidence <= 1.0
+        assert 0 <= e.start <= e.end <= len(result.text)
+    assert 0.0 <= result.emotion.intensity <= 1.0
+
+
+_mixed = st.lists(
+    st.sampled_from(["订单", "4582", "退货", "return", "防水", "tent", "¥", "$300", "500~800元", "？", "!!", "🙂", "\u202e", "\x00", "手机尾号", "between", "and"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_random_unicode(text: str) -> None:
+    check(nlu().understand(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(_mixed)
+def test_mixed_scripts_and_fragments(text: str) -> None:
+    check(nlu().understand(text))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F, ), max_size=50))
+def test_control_characters(text: str) -> None:
+    check(nlu().understand(text))
+
+
+@pytest.mark.parametrize("text", ["a" * 10_000, "退货" * 5_000, "4582 " * 2_000, "！" * 10_000, ""])
+def test_very_long_and_empty_input(text: str) -> None:
+    check(nlu().understand(text))
+
+
+def test_non_str_input_does_not_raise() -> None:
+    check(nlu().understand(None))  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -15,6 +16,10 @@ from desktop_app.core.clock import AnchoredClock, Clock, SystemClock
 from desktop_app.core.config import Settings, load_settings
 from desktop_app.core.crypto import TextCipher, load_or_create_key
 from desktop_app.core.redact import KNOWN_NAMES
+from desktop_app.dialogue.manager import DialogueManager
+from desktop_app.dialogue.pipeline import Assistant
+from desktop_app.nlu.lexicon import ProductEntry, ProductLexicon
+from desktop_app.nlu.understand import Understander
 from desktop_app.service.catalog import CatalogService
 from desktop_app.service.conversations import ConversationStore
 from desktop_app.service.handoff import HandoffService
@@ -26,6 +31,11 @@ from desktop_app.store.db import Database
 from desktop_app.store.schema import Customer
 
 log = logging.getLogger(__name__)
+
+
+def available_guides(assets_dir: Path) -> frozenset[str]:
+    """SKUs that have a 3D assembly guide bundled under ``assets/models3d/<sku>/guide.json``."""
+    return frozenset(p.parent.name for p in (assets_dir / "models3d").glob("*/guide.json"))
 
 
 @dataclass
@@ -40,6 +50,18 @@ class App:
     handoff: HandoffService
     conversations: ConversationStore
     privacy: PrivacyService
+    guides: frozenset[str] = frozenset()
+    _assistant: Assistant | None = None
+
+    @property
+    def assistant(self) -> Assistant:
+        """The text → fusion → dialogue pipeline, built on first use (the classifier loads lazily)."""
+        if self._assistant is None:
+            lexicon = ProductLexicon.from_entries(ProductEntry(sku, en, zh) for sku, en, zh in self.catalog.names())
+            understander = Understander(lexicon=lexicon)
+            channel = "kiosk" if self.settings.kiosk else "laptop"
+            self._assistant = Assistant(understander, DialogueManager(self, guides=self.guides, channel=channel))
+        return self._assistant
 
     def close(self) -> None:
         self.db.dispose()
@@ -52,10 +74,7 @@ def build_app(settings: Settings | None = None) -> App:
     if settings.seed_demo and not db.has_products():
         from desktop_app.store.seed import seed_demo_store
 
-        summary = seed_demo_store(db, seed=settings.demo_seed,
-                                  anchor=datetime.fromisoformat(settings.demo_today).replace(hour=14))
-        log.info("seeded demo store: %d products, %d customers, %d orders",
-                 summary.products, summary.customers, summary.orders)
+        seed_demo_store(db, seed=settings.demo_seed, anchor=datetime.fromisoformat(settings.demo_today).replace(hour=14))
     anchor = db.get_meta("demo_anchor")
     clock: Clock = AnchoredClock(datetime.fromisoformat(anchor)) if anchor else SystemClock()
     cipher = TextCipher(load_or_create_key(settings.resolved_key_file))
@@ -73,6 +92,7 @@ def build_app(settings: Settings | None = None) -> App:
         handoff=HandoffService(db, clock, cipher),
         conversations=ConversationStore(db, clock, cipher),
         privacy=PrivacyService(db, clock, cipher),
+        guides=available_guides(settings.assets_dir),
     )
     app.privacy.purge_conversations(settings.retention_days)
     return app

@@ -16,7 +16,12 @@ from desktop_app.core.errors import AppError
 log = logging.getLogger(__name__)
 
 #: Modules that add sub-commands; each exposes ``register(subparsers)``. Optional ones may be absent.
-COMMAND_MODULES = ("desktop_app.cli.store_commands", "desktop_app.cli.guide")
+COMMAND_MODULES = (
+    "desktop_app.cli.store_commands",
+    "desktop_app.cli.ask",
+    "desktop_app.cli.guide",
+    "desktop_app.cli.voice",
+)
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1

@@ -25,12 +25,18 @@ def _default_cache_dir() -> Path:
     return Path(user_cache_dir(APP_NAME, appauthor=False))
 
 
+def _default_assets_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "assets"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved settings; build with :func:`load_settings` rather than by hand."""
 
     data_dir: Path = field(default_factory=_default_data_dir)
     cache_dir: Path = field(default_factory=_default_cache_dir)
+    #: Bundled models and 3D guides (``assets/`` beside the package in a checkout).
+    assets_dir: Path = field(default_factory=_default_assets_dir)
     #: SQLAlchemy URL; empty means SQLite in ``data_dir`` (a kiosk chain may point at PostgreSQL).
     db_url: str = ""
     #: Fernet key file for conversation text; kept outside the database, mode 0600.

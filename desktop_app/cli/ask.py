@@ -1,0 +1,82 @@
+"""``desktop-app ask``: the assistant from the command line, for QA teams and scripts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop_app.cli.output import emit_json, to_jsonable
+from desktop_app.core.config import Settings
+from desktop_app.core.errors import InvalidInput
+from desktop_app.dialogue.pipeline import Exchange
+
+
+def exchange_json(ex: Exchange) -> dict:
+    t, r = ex.turn, ex.reply
+    return {
+        "text": t.text,
+        "language": t.language,
+        "intent": t.intent.value,
+        "confidence": round(t.confidence, 4),
+        "is_confident": t.is_confident,
+        "secondary_intents": [i.value for i, _ in t.secondary_intents],
+        "entities": [{"kind": e.kind.value, "value": e.value, "key": e.key, "partial": e.partial,
+                      "confidence": round(e.confidence, 4)} for e in t.entities],
+        "emotion": {"label": t.emotion.label.value, "intensity": round(t.emotion.intensity, 3)},
+        "modalities": list(ex.fused.modalities),
+        "explanation": t.explanation,
+        "reply": {
+            "language": r.language,
+            "text": r.text,
+            "outcome": r.outcome.value,
+            "filters": list(r.filters),
+            "suggestions": list(r.suggestions),
+            "cards": [{"type": type(c).__name__, "data": to_jsonable(c)} for c in r.cards],
+            "ticket": to_jsonable(r.ticket) if r.ticket else None,
+        },
+    }
+
+
+def _print_reply(ex: Exchange) -> None:
+    print(ex.reply.text)
+    if ex.reply.filters:
+        print("  [" + " · ".join(ex.reply.filters) + "]")
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if bool(args.text) == bool(args.batch):
+        raise InvalidInput("Give either TEXT or --batch FILE.")
+    from desktop_app.app import build_app
+
+    app = build_app(settings)
+    assistant = app.assistant
+    language = args.lang or settings.language
+    if args.text:
+        st = assistant.new_session(language=language, customer_code=args.customer)
+        ex = assistant.ask(st, " ".join(args.text))
+        emit_json(exchange_json(ex)) if args.json else _print_reply(ex)
+        return 0
+    path = Path(args.batch)
+    try:
+        lines = sys.stdin.read().splitlines() if args.batch == "-" else path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"Cannot read {args.batch}: {exc.__class__.__name__}.") from None
+    shared = assistant.new_session(language=language, customer_code=args.customer) if args.session else None
+    for line in lines:
+        if not line.strip():
+            continue
+        st = shared or assistant.new_session(language=language, customer_code=args.customer)
+        ex = assistant.ask(st, line)
+        emit_json(exchange_json(ex)) if args.json else _print_reply(ex)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("ask", help="ask the assistant (text in, reply out)")
+    p.add_argument("text", nargs="*", help="the question")
+    p.add_argument("--batch", metavar="FILE", help="one utterance per line ('-' for stdin); JSON lines with --json")
+    p.add_argument("--session", action="store_true", help="with --batch: one conversation for all lines")
+    p.add_argument("--customer", metavar="CODE", help="signed-in customer (laptop mode)")
+    p.add_argument("--json", action="store_true", help="print the fused query and the reply as JSON")
+    p.set_defaults(func=cmd_ask)

@@ -1,0 +1,220 @@
+"""One turn in, one reply out: routing by intent, forms, care and handoff, and the turn record.
+
+The manager is synchronous and headless; the UI calls it on a worker thread, the CLI directly.
+Each session's state is touched by one turn at a time (the caller serialises a session's turns).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from desktop_app.core.errors import AppError
+from desktop_app.dialogue import orders_flow, products_flow, returns_flow, smalltalk
+from desktop_app.dialogue.care import acknowledgement, handoff_needed
+from desktop_app.dialogue.reply import FAILURES, Outcome, Reply, ReplyBuilder
+from desktop_app.dialogue.services import Services
+from desktop_app.dialogue.slots import Understood, entity
+from desktop_app.dialogue.state import SessionState
+from desktop_app.nlu.types import EntityKind, Intent
+from desktop_app.service.types import ComplaintTopic, OrderView, ReturnKind, SortOrder
+
+log = logging.getLogger(__name__)
+
+#: Intents answered by the same flow count once when an utterance carries both.
+_FAMILY = {Intent.LOGISTICS_DELAY: Intent.ORDER_STATUS, Intent.EXCHANGE_REQUEST: Intent.RETURN_REQUEST}
+_SOCIAL = {Intent.GREETING: smalltalk.greeting, Intent.THANKS: smalltalk.thanks, Intent.GOODBYE: smalltalk.goodbye}
+_TOPICS: tuple[tuple[ComplaintTopic, re.Pattern[str]], ...] = (
+    (ComplaintTopic.DELIVERY_DELAY, re.compile(r"late|delay|slow|still not|hasn'?t arrived|courier|parcel|"
+                                               r"慢|延误|还没到|没收到|快递|物流|等了", re.I)),
+    (ComplaintTopic.DAMAGED, re.compile(r"damaged|broken in|crushed|破损|压坏|摔坏", re.I)),
+    (ComplaintTopic.WRONG_ITEM, re.compile(r"wrong item|not what i ordered|发错|送错", re.I)),
+    (ComplaintTopic.PRODUCT_QUALITY, re.compile(r"quality|defect|broke|faulty|质量|坏了|做工|瑕疵", re.I)),
+    (ComplaintTopic.REFUND, re.compile(r"refund|money back|退款|钱", re.I)),
+    (ComplaintTopic.ASSEMBLY, re.compile(r"assembl|instructions|安装|组装|说明书", re.I)),
+    (ComplaintTopic.SERVICE_ATTITUDE, re.compile(r"rude|attitude|staff|service|态度|客服|服务", re.I)),
+)
+_SORTS = ((re.compile(r"cheap|lowest price|price low|便宜|从低到高|价格最低", re.I), SortOrder.PRICE_ASC),
+          (re.compile(r"best.?rated|highest rat|评分最高|好评", re.I), SortOrder.RATING))
+
+
+def complaint_topic(text: str) -> ComplaintTopic:
+    for topic, pattern in _TOPICS:
+        if pattern.search(text):
+            return topic
+    return ComplaintTopic.OTHER
+
+
+class DialogueManager:
+    def __init__(self, services: Services, *, guides: frozenset[str] = frozenset(), channel: str = "kiosk") -> None:
+        self._svc = services
+        self._guides = guides
+        self._channel = channel
+
+    def new_session(self, *, language: str = "zh", customer_code: str | None = None) -> SessionState:
+        conversation_id, _ = self._svc.conversations.start(channel=self._channel, language=language,
+                                                           customer_code=customer_code)
+        return SessionState(conversation_id=conversation_id, language=language, customer_code=customer_code)
+
+    def end_session(self, st: SessionState, *, wipe: bool) -> None:
+        """Close a session; ``wipe`` deletes its stored turns (a kiosk visitor walked away)."""
+        if wipe and st.conversation_id is not None:
+            self._svc.conversations.delete(st.conversation_id)
+        st.conversation_id = None
+
+    def handle(self, st: SessionState, q: Understood) -> Reply:
+        st.turns += 1
+        if re.search(r"[A-Za-z\u4e00-\u9fff]", q.text):
+            st.language = "zh" if q.primary_language == "zh" else "en"
+        out = ReplyBuilder(st.language)
+        ack = acknowledgement(q.emotion)
+        if ack:
+            out.add(*ack)
+        intent = self._route(st, q, out)
+        self._care(st, q, intent, out)
+        reply = out.build(intent=intent.value, confidence=q.confidence, emotion=q.emotion.label.value)
+        self._record(st, q, intent, reply)
+        return reply
+
+    # -- routing ---------------------------------------------------------------------------
+
+    def _route(self, st: SessionState, q: Understood, out: ReplyBuilder) -> Intent:
+        intent = self._effective_intent(st, q)
+        if intent is None:
+            candidates = [i for i, _ in getattr(q, "intents", ())[:3]] or [q.intent]
+            smalltalk.clarify(out, candidates)
+            return q.intent
+        try:
+            self._dispatch(st, q, intent, out)
+            handled = {_FAMILY.get(intent, intent)}
+            for extra, _ in getattr(q, "secondary_intents", ()):
+                family = _FAMILY.get(extra, extra)
+                if family in handled or extra in _SOCIAL or (out.outcome == Outcome.FORM and extra != Intent.COMPLAINT):
+                    continue  # one answer per need; a pending question must be answered first (a complaint is still noted)
+                handled.add(family)
+                self._dispatch(st, q, extra, out)
+        except AppError as exc:
+            out.add(exc.message, exc.message_zh)
+            out.outcome = Outcome.REFUSED
+        return intent
+
+    def _effective_intent(self, st: SessionState, q: Understood) -> Intent | None:
+        """The intent to act on, letting an open form or a pending question claim the turn."""
+        fills_slot = bool(entity(q, EntityKind.ORDER_REF) or entity(q, EntityKind.PHONE_LAST4)
+                          or re.fullmatch(r"\s*\d{1,4}\s*", q.text))
+        switches = q.intent == Intent.HUMAN_AGENT or (
+            q.confidence >= 0.7 and not fills_slot
+            and q.intent in {Intent.ORDER_STATUS, Intent.PRODUCT_SEARCH, Intent.COMPLAINT, Intent.PRODUCT_QUESTION})
+        if st.form is not None and switches:
+            st.form = None  # the customer moved on; the unfinished form is dropped, nothing was filed
+        if st.form is not None:
+            return Intent.EXCHANGE_REQUEST if st.form.kind == ReturnKind.EXCHANGE else Intent.RETURN_REQUEST
+        answers_pending = entity(q, EntityKind.PHONE_LAST4) or re.fullmatch(r"\s*\d{4}\s*", q.text)
+        if st.pending_order_ref and answers_pending and st.pending_intent:
+            return Intent(st.pending_intent)
+        if st.pending_intent and entity(q, EntityKind.ORDER_REF) and not q.is_confident:
+            return Intent(st.pending_intent)
+        if q.is_confident:
+            return q.intent
+        # Unsure about the words, but the entities say what this is about.
+        if entity(q, EntityKind.ORDER_REF):
+            return Intent.ORDER_STATUS
+        if entity(q, EntityKind.PRICE_RANGE) or entity(q, EntityKind.CATEGORY):
+            return Intent.PRODUCT_SEARCH
+        if (entity(q, EntityKind.COLOUR) or entity(q, EntityKind.ATTRIBUTE)) and st.last_search is not None:
+            return Intent.PRODUCT_SEARCH  # "what about the black one?"
+        return None
+
+    def _dispatch(self, st: SessionState, q: Understood, intent: Intent, out: ReplyBuilder) -> None:
+        svc = self._svc
+        if intent in _SOCIAL:
+            _SOCIAL[intent](out)
+        elif intent in (Intent.ORDER_STATUS, Intent.LOGISTICS_DELAY):
+            orders_flow.order_status(svc, st, q, out, intent.value)
+        elif intent == Intent.REFUND_STATUS:
+            orders_flow.refund_status(svc, st, q, out, intent.value)
+        elif intent in (Intent.RETURN_REQUEST, Intent.EXCHANGE_REQUEST):
+            returns_flow.start(st, ReturnKind.EXCHANGE if intent == Intent.EXCHANGE_REQUEST else ReturnKind.RETURN)
+            returns_flow.step(svc, st, q, out)
+        elif intent == Intent.PRODUCT_QUESTION:
+            products_flow.product_question(svc, st, q, out)
+        elif intent == Intent.PRODUCT_SEARCH:
+            for pattern, order in _SORTS:
+                if pattern.search(q.text) and products_flow.sort_last_search(svc, st, order, out):
+                    return
+            products_flow.search(svc, st, q, out)
+        elif intent == Intent.RECOMMENDATION:
+            products_flow.recommend(svc, st, q, out)
+        elif intent == Intent.ASSEMBLY_HELP:
+            products_flow.assembly_help(svc, st, q, out, self._guides)
+        elif intent == Intent.COMPLAINT:
+            self._complaint(st, q, out)
+        elif intent == Intent.HUMAN_AGENT:
+            pass  # the care step opens the ticket
+        else:
+            smalltalk.out_of_scope(out)
+
+    def _complaint(self, st: SessionState, q: Understood, out: ReplyBuilder) -> None:
+        view = None
+        if entity(q, EntityKind.ORDER_REF) or st.current_order:
+            # Look the order up quietly: the complaint is filed either way, and a question the turn
+            # already asked (e.g. for the phone digits) must keep its own pending intent.
+            pending = (st.pending_order_ref, st.pending_intent)
+            view = orders_flow.resolve_order(self._svc, st, q, ReplyBuilder(st.language), "complaint")
+            if view is None:
+                st.pending_order_ref, st.pending_intent = pending
+        topic = complaint_topic(q.text)
+        if view is not None and view.is_late:
+            topic = ComplaintTopic.DELIVERY_DELAY
+            if not any(isinstance(c, OrderView) and c.order_number == view.order_number for c in out.cards):
+                out.card(view)
+        self._svc.handoff.file_complaint(topic=topic, text=q.text, customer_code=st.customer_code,
+                                         order_number=view.order_number if view else None)
+        out.add("I have recorded your complaint and it will be reviewed by our team.",
+                "您的投诉已记录，我们的团队会认真处理。")
+
+    # -- care and records --------------------------------------------------------------------
+
+    def _care(self, st: SessionState, q: Understood, intent: Intent, out: ReplyBuilder) -> None:
+        if out.outcome in FAILURES:
+            st.consecutive_failures += 1
+        elif out.outcome not in (Outcome.FORM, Outcome.SMALL_TALK):
+            st.consecutive_failures = 0
+        late = any(isinstance(c, OrderView) and c.is_late for c in out.cards)
+        mood = st.remember_mood(q.emotion)
+        decision = handoff_needed(intent, mood, failures=st.consecutive_failures, order_late=late)
+        if decision is None or st.handed_off:
+            if intent == Intent.HUMAN_AGENT and st.handed_off:
+                out.add("You are already in the queue for a person; they will be with you shortly.",
+                        "您已在人工客服队列中，请稍候。")
+            return
+        order = st.current_order if st.current_order in st.verified else None
+        ticket = self._svc.handoff.open_ticket(
+            reason=decision.reason, priority=decision.priority, summary=q.text, customer_code=st.customer_code,
+            order_number=order, conversation_id=st.conversation_id)
+        st.handed_off = True
+        st.consecutive_failures = 0
+        out.ticket = ticket
+        out.card(ticket)
+        out.outcome = Outcome.HANDED_OFF
+        out.add(f"I have asked a colleague to take over (priority: {ticket.priority.name.lower()}); "
+                f"you are number {ticket.queue_position} in the queue.",
+                f"已为您转接人工客服（优先级：{_PRIORITY_ZH[ticket.priority.name]}），您目前排在第 {ticket.queue_position} 位。")
+
+    def _record(self, st: SessionState, q: Understood, intent: Intent, reply: Reply) -> None:
+        if st.conversation_id is None:
+            return
+        rephrased = st.last_outcome in {o.value for o in FAILURES} and st.last_intent == intent.value
+        try:
+            if rephrased:
+                self._svc.conversations.mark_last_outcome(st.conversation_id, "rephrased")
+            self._svc.conversations.add(st.conversation_id, "customer", q.text, intent=intent.value,
+                                        confidence=round(q.confidence, 4))
+            self._svc.conversations.add(st.conversation_id, "assistant", reply.text, intent=intent.value,
+                                        outcome=reply.outcome.value)
+        except AppError:
+            log.exception("could not record a turn")
+        st.last_intent, st.last_outcome = intent.value, reply.outcome.value
+
+
+_PRIORITY_ZH = {"LOW": "低", "NORMAL": "普通", "HIGH": "高", "URGENT": "紧急"}

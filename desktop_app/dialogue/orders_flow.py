@@ -1,0 +1,120 @@
+"""Order status, late parcels and refund status: find the order, prove access, show the timeline."""
+
+from __future__ import annotations
+
+from desktop_app.dialogue.services import Services
+from desktop_app.core.errors import AccessDenied, AppError, InvalidInput, NotFound
+from desktop_app.dialogue.reply import Outcome, ReplyBuilder
+from desktop_app.dialogue.slots import Understood, entity
+from desktop_app.dialogue.state import SessionState
+from desktop_app.nlu.types import EntityKind
+from desktop_app.service.types import ORDER_STATUS_ZH, OrderStatus, OrderView
+
+
+def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuilder, intent: str) -> OrderView | None:
+    """The order this turn is about, opened with the session's credentials; asks for what is missing."""
+    ref_entity = entity(q, EntityKind.ORDER_REF)
+    last4_entity = entity(q, EntityKind.PHONE_LAST4)
+    bare = q.text.strip()
+    if last4_entity is None and st.pending_order_ref and bare.isdigit() and len(bare) == 4:
+        last4 = bare  # the bare answer to "last four digits of your phone?", not another order reference
+        ref_entity = None
+    else:
+        last4 = last4_entity.value if last4_entity else None
+    ref = ref_entity.value if ref_entity else (st.pending_order_ref or st.current_order)
+    if ref is None:
+        if st.customer_code:
+            recent = app.orders.orders_of(st.customer_code)
+            if recent:
+                ref = recent[0].order_number
+        if ref is None:
+            st.pending_intent = intent
+            out.add("Could you tell me your order number? The last four digits are fine together with "
+                    "the last four digits of your phone number.",
+                    "请告诉我您的订单号（也可以提供订单号后四位，加上下单手机号后四位）。")
+            out.outcome = Outcome.FORM
+            return None
+    known_digits = st.verified.get(ref) if len(ref) == 16 else None
+    try:
+        view = app.orders.lookup(ref, customer_code=st.customer_code, phone_last4=last4 or known_digits)
+    except AccessDenied as exc:
+        if last4 is None and "Too many" not in exc.message:
+            st.pending_order_ref, st.pending_intent = ref, intent
+            out.add("To protect your privacy, please tell me the last four digits of the phone number on the order.",
+                    "为保护您的隐私，请告诉我下单手机号的后四位。")
+            out.outcome = Outcome.FORM
+        else:
+            st.pending_order_ref = None
+            out.add(exc.message, exc.message_zh)
+            out.outcome = Outcome.REFUSED
+        return None
+    except InvalidInput as exc:
+        if last4 is None and not st.customer_code and len(ref) < 16:
+            st.pending_order_ref, st.pending_intent = ref, intent
+            out.add("Please also tell me the last four digits of the phone number on the order.",
+                    "请再告诉我下单手机号的后四位。")
+            out.outcome = Outcome.FORM
+            return None
+        st.pending_order_ref = None
+        out.add(exc.message, exc.message_zh)
+        out.outcome = Outcome.NOT_FOUND
+        return None
+    except NotFound as exc:
+        st.pending_order_ref = None
+        out.add(exc.message, exc.message_zh)
+        out.outcome = Outcome.NOT_FOUND
+        return None
+    st.pending_order_ref = st.pending_intent = None
+    st.verified[view.order_number] = last4 or known_digits
+    st.current_order = view.order_number
+    if len(view.lines) == 1:
+        st.current_product = view.lines[0].product.sku
+    return view
+
+
+def order_status(app: Services, st: SessionState, q: Understood, out: ReplyBuilder, intent: str) -> OrderView | None:
+    view = resolve_order(app, st, q, out, intent)
+    if view is None:
+        return None
+    out.card(view)
+    last = view.timeline[-1] if view.timeline else None
+    where_en = f" Latest: {last.description_en} ({last.location_en}, {last.occurred_at:%m-%d %H:%M})." if last else ""
+    where_zh = f"最新进度：{last.description_zh}（{last.location_zh}，{last.occurred_at:%m-%d %H:%M}）。" if last else ""
+    status_en = view.status.value.replace("_", " ")
+    status_zh = ORDER_STATUS_ZH[view.status.value]
+    if view.status == OrderStatus.DELIVERED and view.delivered_at:
+        out.add(f"Order {view.masked_number} was delivered on {view.delivered_at:%Y-%m-%d}.",
+                f"订单{view.masked_number}已于 {view.delivered_at:%Y-%m-%d} 签收。")
+    elif view.is_late:
+        out.add(f"Order {view.masked_number} is late: it was promised by {view.promised_by:%m-%d}.{where_en} "
+                "I'm sorry for the wait.",
+                f"订单{view.masked_number}已延误，原定 {view.promised_by:%m-%d} 前送达。{where_zh}非常抱歉让您久等了。")
+    else:
+        out.add(f"Order {view.masked_number} is {status_en}, expected by {view.promised_by:%m-%d}.{where_en}",
+                f"订单{view.masked_number}状态：{status_zh}，预计 {view.promised_by:%m-%d} 前送达。{where_zh}")
+    out.suggest(("Return an item", "申请退货"), ("Talk to a person", "转人工"))
+    return view
+
+
+def refund_status(app: Services, st: SessionState, q: Understood, out: ReplyBuilder, intent: str) -> None:
+    view = resolve_order(app, st, q, out, intent)
+    if view is None:
+        return
+    try:
+        requests = app.returns.requests_for(view.order_number, **st.credentials(view.order_number))
+    except AppError as exc:
+        out.add(exc.message, exc.message_zh)
+        out.outcome = Outcome.REFUSED
+        return
+    if not requests:
+        out.add(f"There is no return or refund request on order {view.masked_number} yet.",
+                f"订单{view.masked_number}目前没有退货或退款申请。")
+        out.suggest(("Start a return", "申请退货"))
+        return
+    for r in requests:
+        out.card(r)
+    out.add(f"Your {requests[0].kind.value} request for {requests[0].product_name_en} is {requests[0].status}; "
+            "refunds reach the original payment method within 1–3 working days after we receive the item.",
+            f"您的{'退货' if requests[0].kind.value == 'return' else '换货'}申请（{requests[0].product_name_zh}）"
+            f"状态：{'已提交' if requests[0].status == 'submitted' else requests[0].status}。"
+            "仓库收到商品后 1–3 个工作日内原路退款。")

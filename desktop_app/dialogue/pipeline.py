@@ -1,0 +1,109 @@
+"""The assistant's turn pipeline: producers → late fusion → dialogue manager → reply.
+
+Typed text is one producer; voice and vision hand in their own hypotheses for the same turn, so
+this is the single door every modality goes through before the service logic acts.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop_app.dialogue.manager import DialogueManager
+from desktop_app.dialogue.reply import Reply
+from desktop_app.dialogue.state import SessionState
+from desktop_app.fusion.fuse import FusedQuery, fuse
+from desktop_app.fusion.hypothesis import TEXT, Hypothesis, TextPayload, VoicePayload
+from desktop_app.fusion.producers import hypothesis_from_nlu
+from desktop_app.nlu.language import dominant_language
+from desktop_app.nlu.types import Emotion, Entity, EntityKind, Intent, NluResult, PriceRange
+from desktop_app.nlu.understand import Understander
+
+_KINDS = {k.value: k for k in EntityKind}
+TEXT_RELIABILITY = 0.95
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One fused turn in the shape the dialogue manager reads (words + fused intent and slots)."""
+
+    text: str
+    language: str
+    intent: Intent
+    confidence: float
+    is_confident: bool
+    intents: tuple[tuple[Intent, float], ...]
+    secondary_intents: tuple[tuple[Intent, float], ...]
+    entities: tuple[Entity, ...]
+    emotion: Emotion
+    explanation: str
+
+    @property
+    def primary_language(self) -> str:
+        return dominant_language(self.text) if self.language == "mixed" else self.language
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """Everything one turn produced: the fused query (for the debug panel) and the reply."""
+
+    fused: FusedQuery
+    turn: Turn
+    reply: Reply
+
+
+def turn_from_fused(fused: FusedQuery, *, text: str, language: str, nlu: NluResult | None) -> Turn:
+    entities = []
+    for f in fused.entities:
+        kind = _KINDS.get(f.kind)
+        if kind is None:
+            continue  # modality-only facts (detected parts) stay on the fused query
+        price = f.value if isinstance(f.value, PriceRange) else None
+        entities.append(Entity(kind=kind, value=str(f.value), text="", start=0, end=0, confidence=f.confidence,
+                               key=f.key, partial=f.partial, price=price))
+    return Turn(text=text, language=language, intent=fused.intent, confidence=fused.confidence,
+                is_confident=fused.is_confident, intents=fused.intents,
+                secondary_intents=nlu.secondary_intents if nlu else (), entities=tuple(entities),
+                emotion=fused.emotion, explanation=fused.explanation)
+
+
+class Assistant:
+    def __init__(self, understander: Understander, dialogue: DialogueManager, *, window_s: float = 2.5) -> None:
+        self.understander = understander
+        self.dialogue = dialogue
+        self.window_s = window_s
+
+    def new_session(self, *, language: str = "zh", customer_code: str | None = None) -> SessionState:
+        return self.dialogue.new_session(language=language, customer_code=customer_code)
+
+    def text_hypothesis(self, text: str, *, language_hint: str | None = None,
+                        at: float | None = None) -> tuple[Hypothesis, NluResult]:
+        result = self.understander.understand(text, language_hint=language_hint)
+        hypothesis = hypothesis_from_nlu(result, modality=TEXT, reliability=TEXT_RELIABILITY,
+                                         produced_at=time.monotonic() if at is None else at,
+                                         payload=TextPayload(result.text, result.language))
+        return hypothesis, result
+
+    def ask(self, st: SessionState, text: str, *, extra: Sequence[Hypothesis] = ()) -> Exchange:
+        """A typed (or transcribed-as-text) question, fused with whatever else arrived this turn."""
+        hypothesis, result = self.text_hypothesis(text, language_hint=st.language)
+        return self.respond(st, [hypothesis, *extra], nlu=result)
+
+    def respond(self, st: SessionState, hypotheses: Sequence[Hypothesis], *, nlu: NluResult | None = None) -> Exchange:
+        fused = fuse(hypotheses, window_s=self.window_s)
+        words, language = _words(fused, nlu, st.language)
+        turn = turn_from_fused(fused, text=words, language=language, nlu=nlu)
+        return Exchange(fused=fused, turn=turn, reply=self.dialogue.handle(st, turn))
+
+
+def _words(fused: FusedQuery, nlu: NluResult | None, fallback: str) -> tuple[str, str]:
+    """The customer's words this turn: typed text first, else the transcript."""
+    if nlu is not None:
+        return nlu.text, nlu.language
+    for h in fused.hypotheses:
+        if isinstance(h.payload, TextPayload):
+            return h.payload.text, h.payload.language
+        if isinstance(h.payload, VoicePayload):
+            return h.payload.transcript, h.payload.language or fallback
+    return "", fallback

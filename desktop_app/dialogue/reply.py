@@ -1,0 +1,96 @@
+"""What the dialogue manager hands back for one turn: text in the user's language plus cards.
+
+Cards are the service's own frozen results (an ``OrderView`` renders as a timeline card, a
+``SearchResult`` as a product list...), so the UI and the CLI never re-query the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from desktop_app.service.types import TicketView
+
+
+class Outcome(str, Enum):
+    ANSWERED = "answered"
+    CLARIFY = "clarify"  # we asked a question instead of guessing
+    FORM = "form"  # a multi-turn form is waiting for the next slot
+    REFUSED = "refused"  # rules or verification said no; the customer was told why
+    NOT_FOUND = "not_found"
+    HANDED_OFF = "handed_off"
+    SMALL_TALK = "small_talk"
+
+
+#: Outcomes that count as the assistant failing the customer this turn.
+FAILURES = frozenset({Outcome.CLARIFY, Outcome.NOT_FOUND})
+
+
+@dataclass(frozen=True)
+class GuideOffer:
+    """Offer to open a product's 3D assembly guide at a step."""
+
+    sku: str
+    name: str
+    step: int = 1
+
+
+@dataclass(frozen=True)
+class ItemChoice:
+    """The lines of an order, numbered, when the customer must pick one."""
+
+    order_number_masked: str
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    language: str
+    text: str
+    cards: tuple[object, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    outcome: Outcome = Outcome.ANSWERED
+    intent: str | None = None
+    confidence: float = 0.0
+    ticket: TicketView | None = None
+    #: Human-readable filters applied to a search, shown above its results.
+    filters: tuple[str, ...] = ()
+    emotion: str = "neutral"
+
+    @property
+    def speech(self) -> str:
+        """What a speaker reads aloud: the text, never the cards."""
+        return self.text
+
+
+def say(language: str, en: str, zh: str) -> str:
+    return zh if language == "zh" else en
+
+
+@dataclass
+class ReplyBuilder:
+    """Accumulates the parts of one turn's reply (several intents may contribute)."""
+
+    language: str
+    texts: list[str] = field(default_factory=list)
+    cards: list[object] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    filters: list[str] = field(default_factory=list)
+    outcome: Outcome = Outcome.ANSWERED
+    ticket: TicketView | None = None
+
+    def add(self, en: str, zh: str) -> None:
+        self.texts.append(say(self.language, en, zh))
+
+    def card(self, card: object) -> None:
+        self.cards.append(card)
+
+    def suggest(self, *pairs: tuple[str, str]) -> None:
+        for en, zh in pairs:
+            self.suggestions.append(say(self.language, en, zh))
+
+    def build(self, *, intent: str | None, confidence: float, emotion: str) -> Reply:
+        joiner = "" if self.language == "zh" else " "
+        return Reply(language=self.language, text=joiner.join(t for t in self.texts if t), cards=tuple(self.cards),
+                     suggestions=tuple(dict.fromkeys(self.suggestions)), outcome=self.outcome, intent=intent,
+                     confidence=confidence, ticket=self.ticket, filters=tuple(self.filters), emotion=emotion)

@@ -14,7 +14,7 @@ from desktop_app.dialogue import orders_flow, products_flow, returns_flow, small
 from desktop_app.dialogue.care import acknowledgement, handoff_needed
 from desktop_app.dialogue.reply import FAILURES, Outcome, Reply, ReplyBuilder
 from desktop_app.dialogue.services import Services
-from desktop_app.dialogue.slots import Understood, entity
+from desktop_app.dialogue.slots import Understood, entity, return_reason, yes_no
 from desktop_app.dialogue.state import SessionState
 from desktop_app.nlu.types import EntityKind, Intent
 from desktop_app.service.types import ComplaintTopic, OrderView, ReturnKind, SortOrder
@@ -23,6 +23,11 @@ log = logging.getLogger(__name__)
 
 #: Intents answered by the same flow count once when an utterance carries both.
 _FAMILY = {Intent.LOGISTICS_DELAY: Intent.ORDER_STATUS, Intent.EXCHANGE_REQUEST: Intent.RETURN_REQUEST}
+#: Intents that may interrupt an open form when the classifier is sure and the turn does not answer it.
+_SWITCH_INTENTS = frozenset({Intent.HUMAN_AGENT, Intent.ORDER_STATUS, Intent.PRODUCT_SEARCH, Intent.COMPLAINT,
+                             Intent.PRODUCT_QUESTION, Intent.LOGISTICS_DELAY})
+SWITCH_CONFIDENCE = 0.7
+_EXPLICIT_COMPLAINT = re.compile(r"\bcomplain|\bcomplaint|投诉", re.I)
 _SOCIAL = {Intent.GREETING: smalltalk.greeting, Intent.THANKS: smalltalk.thanks, Intent.GOODBYE: smalltalk.goodbye}
 _TOPICS: tuple[tuple[ComplaintTopic, re.Pattern[str]], ...] = (
     (ComplaintTopic.DELIVERY_DELAY, re.compile(r"late|delay|slow|still not|hasn'?t arrived|courier|parcel|"
@@ -36,6 +41,22 @@ _TOPICS: tuple[tuple[ComplaintTopic, re.Pattern[str]], ...] = (
 )
 _SORTS = ((re.compile(r"cheap|lowest price|price low|便宜|从低到高|价格最低", re.I), SortOrder.PRICE_ASC),
           (re.compile(r"best.?rated|highest rat|评分最高|好评", re.I), SortOrder.RATING))
+
+
+def _answers_form(st: SessionState, q: Understood) -> bool:
+    """Whether this turn supplies what the open form (or a pending question) is waiting for."""
+    if entity(q, EntityKind.ORDER_REF) or entity(q, EntityKind.PHONE_LAST4) or re.fullmatch(r"\s*\d{1,4}\s*", q.text):
+        return True
+    form = st.form
+    if form is None:
+        return False
+    if form.step == "confirm":
+        return yes_no(q.text) is not None
+    if form.step == "reason":
+        return return_reason(q.text) is not None
+    if form.step == "item":
+        return bool(entity(q, EntityKind.COLOUR) or entity(q, EntityKind.SIZE) or entity(q, EntityKind.PRODUCT))
+    return False
 
 
 def complaint_topic(text: str) -> ComplaintTopic:
@@ -87,7 +108,10 @@ class DialogueManager:
         try:
             self._dispatch(st, q, intent, out)
             handled = {_FAMILY.get(intent, intent)}
-            for extra, _ in getattr(q, "secondary_intents", ()):
+            extras = list(getattr(q, "secondary_intents", ()))
+            if _EXPLICIT_COMPLAINT.search(q.text) and intent != Intent.COMPLAINT:
+                extras.append((Intent.COMPLAINT, 1.0))  # "I want to complain" is always recorded
+            for extra, _ in extras:
                 family = _FAMILY.get(extra, extra)
                 if family in handled or extra in _SOCIAL or (out.outcome == Outcome.FORM and extra != Intent.COMPLAINT):
                     continue  # one answer per need; a pending question must be answered first (a complaint is still noted)
@@ -100,11 +124,8 @@ class DialogueManager:
 
     def _effective_intent(self, st: SessionState, q: Understood) -> Intent | None:
         """The intent to act on, letting an open form or a pending question claim the turn."""
-        fills_slot = bool(entity(q, EntityKind.ORDER_REF) or entity(q, EntityKind.PHONE_LAST4)
-                          or re.fullmatch(r"\s*\d{1,4}\s*", q.text))
-        switches = q.intent == Intent.HUMAN_AGENT or (
-            q.confidence >= 0.7 and not fills_slot
-            and q.intent in {Intent.ORDER_STATUS, Intent.PRODUCT_SEARCH, Intent.COMPLAINT, Intent.PRODUCT_QUESTION})
+        answers = _answers_form(st, q)
+        switches = q.confidence >= SWITCH_CONFIDENCE and not answers and q.intent in _SWITCH_INTENTS
         if st.form is not None and switches:
             st.form = None  # the customer moved on; the unfinished form is dropped, nothing was filed
         if st.form is not None:
@@ -114,6 +135,8 @@ class DialogueManager:
             return Intent(st.pending_intent)
         if st.pending_intent and entity(q, EntityKind.ORDER_REF) and not q.is_confident:
             return Intent(st.pending_intent)
+        if q.intent == Intent.OUT_OF_SCOPE and entity(q, EntityKind.PRODUCT):
+            return Intent.PRODUCT_QUESTION  # "tell me about the birch bookshelf": a product was named
         if q.is_confident:
             return q.intent
         # Unsure about the words, but the entities say what this is about.

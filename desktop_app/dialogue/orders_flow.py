@@ -24,9 +24,7 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
     ref = ref_entity.value if ref_entity else (st.pending_order_ref or st.current_order)
     if ref is None:
         if st.customer_code:
-            recent = app.orders.orders_of(st.customer_code)
-            if recent:
-                ref = recent[0].order_number
+            ref = _likely_order(app.orders.orders_of(st.customer_code), intent)
         if ref is None:
             st.pending_intent = intent
             out.add("Could you tell me your order number? The last four digits are fine together with "
@@ -70,6 +68,25 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
     if len(view.lines) == 1:
         st.current_product = view.lines[0].product.sku
     return view
+
+
+def _likely_order(orders: tuple[OrderView, ...], intent: str) -> str | None:
+    """The signed-in customer's order this is probably about, newest first within each preference."""
+    if not orders:
+        return None
+    if intent in ("logistics_delay", "complaint"):
+        late = [o for o in orders if o.is_late]
+        if late:
+            return late[0].order_number
+    if intent in ("order_status", "logistics_delay"):
+        moving = [o for o in orders if o.status not in (OrderStatus.DELIVERED, OrderStatus.RETURNED)]
+        if moving:
+            return moving[0].order_number
+    if intent in ("return_request", "refund_status"):
+        done = [o for o in orders if o.status in (OrderStatus.DELIVERED, OrderStatus.RETURNED)]
+        if done:
+            return done[0].order_number
+    return orders[0].order_number
 
 
 def order_status(app: Services, st: SessionState, q: Understood, out: ReplyBuilder, intent: str) -> OrderView | None:

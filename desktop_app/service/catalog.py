@@ -74,7 +74,8 @@ class CatalogService:
     def names(self) -> tuple[tuple[str, str, str], ...]:
         """(sku, English name, Chinese name) of every product, for the language layer's lexicon."""
         with self._db.session() as s:
-            return tuple(s.execute(select(Product.sku, Product.name_en, Product.name_zh).order_by(Product.id)).tuples())
+            rows = s.execute(select(Product.sku, Product.name_en, Product.name_zh).order_by(Product.id))
+            return tuple((sku, en, zh) for sku, en, zh in rows)
 
     def similar(self, sku_or_id: str | int, limit: int = 5) -> tuple[ProductDetail, ...]:
         """Same category, ranked by shared attribute values and price closeness."""

@@ -1,0 +1,174 @@
+"""Multi-turn behaviour of the assistant on the seeded store (text → fusion → dialogue → services)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from desktop_app.dialogue.reply import GuideOffer, Outcome
+from desktop_app.service.analytics import resolution_stats
+from desktop_app.service.types import (
+    OrderStatus,
+    OrderView,
+    Priority,
+    ReturnRequestView,
+    SearchResult,
+    TicketView,
+)
+from desktop_app.store.schema import Customer
+
+
+def _phone(app, code):
+    with app.db.session() as s:
+        return s.scalar(select(Customer.phone).where(Customer.code == code))
+
+
+def _order(app, code, status, sku=None):
+    for view in app.orders.orders_of(code):
+        if view.status == status and (sku is None or any(ln.product.sku == sku for ln in view.lines)):
+            return view
+    raise AssertionError(f"{code} has no {status} order")
+
+
+@pytest.fixture
+def assistant(app):
+    return app.assistant
+
+
+def test_return_form_over_four_turns_files_once(app, assistant):
+    order = _order(app, "C001", OrderStatus.DELIVERED, "PHN-LUM-A5")
+    st = assistant.new_session(language="en")
+    r1 = assistant.ask(st, "I want to return the blue one").reply
+    assert r1.outcome == Outcome.FORM and "order number" in r1.text
+    r2 = assistant.ask(st, f"it's order {order.order_number}").reply
+    assert r2.outcome == Outcome.FORM and "four digits" in r2.text
+    r3 = assistant.ask(st, _phone(app, "C001")[-4:]).reply
+    assert r3.outcome == Outcome.FORM and "reason" in r3.text.lower()
+    r4 = assistant.ask(st, "I just changed my mind").reply
+    assert r4.outcome == Outcome.FORM and "Shall I file" in r4.text
+    r5 = assistant.ask(st, "yes please").reply
+    filed = [c for c in r5.cards if isinstance(c, ReturnRequestView)]
+    assert filed and filed[0].created and filed[0].order_number == order.order_number
+    again = assistant.new_session(language="en", customer_code="C001")
+    for text in (f"return order {order.order_number}", "no reason", "yes"):
+        reply = assistant.ask(again, text).reply
+    repeat = [c for c in reply.cards if isinstance(c, ReturnRequestView)]
+    assert repeat and not repeat[0].created and repeat[0].request_id == filed[0].request_id
+
+
+def test_order_and_product_slots_carry_over(app, assistant):
+    order = _order(app, "C001", OrderStatus.IN_TRANSIT)
+    st = assistant.new_session(language="zh", customer_code="C001")
+    first = assistant.ask(st, f"帮我查一下订单{order.order_number}").reply
+    assert any(isinstance(c, OrderView) for c in first.cards)
+    later = assistant.ask(st, "它现在到哪了？").reply
+    shown = [c for c in later.cards if isinstance(c, OrderView)]
+    assert shown and shown[0].order_number == order.order_number
+    search = assistant.ask(st, "500到800元之间的快充防水手机").reply
+    assert [c for c in search.cards if isinstance(c, SearchResult)][0].total >= 3
+    black = assistant.ask(st, "黑色的呢？").reply
+    assert any("黑色" in chip for chip in black.filters) and "快充" in black.filters
+    assert any(isinstance(c, SearchResult) for c in black.cards)
+
+
+def test_language_follows_the_customer_mid_conversation(assistant):
+    st = assistant.new_session(language="zh")
+    assert assistant.ask(st, "hello there").reply.language == "en"
+    zh = assistant.ask(st, "有没有防水的帐篷").reply
+    assert zh.language == "zh" and any("\u4e00" <= ch <= "\u9fff" for ch in zh.text)
+    assert assistant.ask(st, "thanks!").reply.language == "en"
+
+
+def test_anxious_delayed_delivery_gets_soothing_reply_and_high_priority_ticket(app, assistant):
+    order = _order(app, "C001", OrderStatus.DELAYED)
+    st = assistant.new_session(language="zh")
+    first = assistant.ask(st, f"我的订单{order.order_number[-4:]}什么时候到？都等好久了，急死了").reply
+    assert "理解您着急的心情" in first.text and "后四位" in first.text
+    second = assistant.ask(st, _phone(app, "C001")[-4:]).reply
+    assert any(isinstance(c, OrderView) and c.is_late for c in second.cards)
+    assert "抱歉" in second.text
+    assert second.ticket is not None and second.ticket.priority >= Priority.HIGH
+    assert second.outcome == Outcome.HANDED_OFF
+    assert second.ticket.ticket_id in [t.ticket_id for t in app.handoff.queue()]
+
+
+def test_angry_complaint_is_recorded_and_escalated(app, assistant):
+    before = app.handoff.complaint_topics().get("delivery_delay", 0)
+    st = assistant.new_session(language="en", customer_code="C011")
+    reply = assistant.ask(st, "This is ridiculous!! My parcel is a week late and nobody tells me anything. "
+                              "I want to complain!").reply
+    assert reply.text.startswith("I'm truly sorry") or reply.text.startswith("I'm sorry")
+    assert reply.ticket is not None and reply.ticket.priority >= Priority.HIGH
+    assert app.handoff.complaint_topics().get("delivery_delay", 0) == before + 1
+
+
+def test_explicit_request_for_a_person(assistant):
+    st = assistant.new_session(language="zh")
+    reply = assistant.ask(st, "我要转人工客服").reply
+    assert isinstance(reply.ticket, TicketView) and reply.ticket.priority == Priority.NORMAL
+    again = assistant.ask(st, "人工！").reply
+    assert again.ticket is None and "队列" in again.text
+
+
+def test_unsure_input_gets_a_clarifying_question_not_a_guess(assistant):
+    st = assistant.new_session(language="en")
+    reply = assistant.ask(st, "hmm the thing").reply
+    assert reply.outcome in (Outcome.CLARIFY, Outcome.NOT_FOUND)
+    assert reply.suggestions
+
+
+def test_repeated_failure_hands_off(assistant):
+    st = assistant.new_session(language="en")
+    replies = [assistant.ask(st, text).reply for text in ("blorp the snark", "zzz qqq", "asdf ghjk")]
+    assert any(r.outcome == Outcome.HANDED_OFF for r in replies)
+
+
+def test_two_intents_in_one_utterance_are_both_answered(app, assistant):
+    order = _order(app, "C001", OrderStatus.IN_TRANSIT)
+    st = assistant.new_session(language="zh", customer_code="C001")
+    reply = assistant.ask(st, f"你好，帮我查下订单{order.order_number}，另外推荐几款帐篷").reply
+    kinds = {type(c).__name__ for c in reply.cards}
+    assert "OrderView" in kinds and ({"SearchResult", "tuple"} & kinds)
+
+
+def test_assembly_help_offers_the_guide(app, assistant):
+    st = assistant.new_session(language="en")
+    assistant.ask(st, "tell me about the Birch 3-tier bookshelf")
+    reply = assistant.ask(st, "how do I assemble it?").reply
+    offers = [c for c in reply.cards if isinstance(c, GuideOffer)]
+    assert offers and offers[0].sku == "FUR-SHELF-3T"
+
+
+def test_unknown_order_number_is_a_clear_answer(assistant):
+    st = assistant.new_session(language="en")
+    reply = assistant.ask(st, "where is order 9999888877776666? last four digits of my phone are 1234").reply
+    assert reply.outcome == Outcome.NOT_FOUND and "could not find" in reply.text
+
+
+def test_every_turn_is_recorded_encrypted_with_intent_and_outcome(app, assistant):
+    st = assistant.new_session(language="en")
+    assistant.ask(st, "hi")
+    assistant.ask(st, "phones under 800 yuan")
+    stored = app.conversations.messages(st.conversation_id)
+    assert [m.role for m in stored] == ["customer", "assistant"] * 2
+    assert stored[2].text == "phones under 800 yuan" and stored[2].intent == "product_search"
+    assert stored[3].outcome == "answered"
+    stats = resolution_stats(app.db)
+    assert stats.conversations >= 1 and 0.0 <= stats.rate <= 1.0
+
+
+def test_resolution_rate_counts_handoffs_and_rephrasing(app, assistant):
+    resolved = assistant.new_session(language="en")
+    assistant.ask(resolved, "phones under 800 yuan")
+    handed = assistant.new_session(language="en")
+    assistant.ask(handed, "I want to talk to a human agent")
+    stats = resolution_stats(app.db)
+    assert stats.conversations == 2 and stats.resolved == 1 and stats.handed_off == 1 and stats.rate == 0.5
+
+
+def test_idle_wipe_removes_the_session(app, assistant):
+    st = assistant.new_session(language="zh")
+    assistant.ask(st, "我的手机号是13812345678")
+    conv = st.conversation_id
+    assistant.dialogue.end_session(st, wipe=True)
+    assert app.conversations.messages(conv) == ()

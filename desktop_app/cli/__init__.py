@@ -55,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-        configure_logging("DEBUG" if args.verbose else settings.log_level, settings.data_dir / "logs")
+        configure_logging("DEBUG" if args.verbose else settings.log_level, settings.data_dir / "logs",
+                          console_level="DEBUG" if args.verbose else "WARNING")
         if args.command is None:
             from desktop_app.ui.main import run_window
 

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "desktop_app.cli.ask",
     "desktop_app.cli.guide",
     "desktop_app.cli.voice",
+    "desktop_app.cli.vision",
 )
 
 EXIT_USAGE = 2

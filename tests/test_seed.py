@@ -195,9 +195,11 @@ GUIDED = {
                        "solid_wood", "oak"),
     "FUR-STOOL-01": ("Walnut four-leg stool", "胡桃木四脚凳",
                      {"width_cm": 35, "depth_cm": 35, "height_cm": 45, "max_load_kg": 120}, "solid_wood", "walnut"),
-    "FUR-LACK-55": ("LACK-style side table", "LACK 款边桌", {"width_cm": 55, "depth_cm": 55, "height_cm": 45},
+    # The two imported clvrai items: dimensions of the assembled meshes at the XML's scale.
+    "FUR-LACK-55": ("LACK-style low table", "LACK 款矮桌", {"width_cm": 65, "depth_cm": 24, "height_cm": 31},
                     "particleboard", "white"),
-    "FUR-BENCH-BJ": ("BJURSTA-style bench", "BJURSTA 款长凳", {}, "particleboard", "black"),
+    "FUR-BENCH-BJ": ("BJURSTA-style foot bench", "BJURSTA 款脚凳", {"width_cm": 65, "depth_cm": 19, "height_cm": 21},
+                     "particleboard", "black"),
 }
 
 

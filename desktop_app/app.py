@@ -22,6 +22,7 @@ from desktop_app.nlu.lexicon import ProductEntry, ProductLexicon
 from desktop_app.nlu.understand import Understander
 from desktop_app.service.catalog import CatalogService
 from desktop_app.service.conversations import ConversationStore
+from desktop_app.service.guide_stats import GuideStats
 from desktop_app.service.handoff import HandoffService
 from desktop_app.service.orders import OrderService
 from desktop_app.service.privacy import PrivacyService
@@ -50,6 +51,7 @@ class App:
     handoff: HandoffService
     conversations: ConversationStore
     privacy: PrivacyService
+    guide_stats: GuideStats
     guides: frozenset[str] = frozenset()
     _assistant: Assistant | None = None
 
@@ -92,6 +94,7 @@ def build_app(settings: Settings | None = None) -> App:
         handoff=HandoffService(db, clock, cipher),
         conversations=ConversationStore(db, clock, cipher),
         privacy=PrivacyService(db, clock, cipher),
+        guide_stats=GuideStats(db, clock),
         guides=available_guides(settings.assets_dir),
     )
     app.privacy.purge_conversations(settings.retention_days)

@@ -225,3 +225,16 @@ class Complaint(Base):
     text_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class GuideStepTime(Base):
+    """Seconds a customer spent on one step of an assembly guide: slow steps show the merchant
+    where the instructions (or the furniture) need work. Anonymous by design."""
+
+    __tablename__ = "guide_step_times"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_sku: Mapped[str] = mapped_column(String(32), index=True)
+    step: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)
+    visits: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)

@@ -6,7 +6,9 @@ The CLI and the Qt window both start here, so they always see the same store and
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from datetime import datetime
 from pathlib import Path
 
@@ -16,10 +18,6 @@ from desktop_app.core.clock import AnchoredClock, Clock, SystemClock
 from desktop_app.core.config import Settings, load_settings
 from desktop_app.core.crypto import TextCipher, load_or_create_key
 from desktop_app.core.redact import KNOWN_NAMES
-from desktop_app.dialogue.manager import DialogueManager
-from desktop_app.dialogue.pipeline import Assistant
-from desktop_app.nlu.lexicon import ProductEntry, ProductLexicon
-from desktop_app.nlu.understand import Understander
 from desktop_app.service.catalog import CatalogService
 from desktop_app.service.conversations import ConversationStore
 from desktop_app.service.guide_stats import GuideStats
@@ -30,6 +28,9 @@ from desktop_app.service.recommend import RecommendationService
 from desktop_app.service.returns import ReturnService
 from desktop_app.store.db import Database
 from desktop_app.store.schema import Customer
+
+if TYPE_CHECKING:
+    from desktop_app.dialogue.pipeline import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +55,22 @@ class App:
     guide_stats: GuideStats
     guides: frozenset[str] = frozenset()
     _assistant: Assistant | None = None
+    _assistant_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def assistant(self) -> Assistant:
         """The text → fusion → dialogue pipeline, built on first use (the classifier loads lazily)."""
+        with self._assistant_lock:
+            return self._build_assistant()
+
+    def _build_assistant(self) -> Assistant:
         if self._assistant is None:
+            # Imported here: scikit-learn takes seconds to import, and the window must not wait for it.
+            from desktop_app.dialogue.manager import DialogueManager
+            from desktop_app.dialogue.pipeline import Assistant
+            from desktop_app.nlu.lexicon import ProductEntry, ProductLexicon
+            from desktop_app.nlu.understand import Understander
+
             lexicon = ProductLexicon.from_entries(ProductEntry(sku, en, zh) for sku, en, zh in self.catalog.names())
             understander = Understander(lexicon=lexicon)
             channel = "kiosk" if self.settings.kiosk else "laptop"

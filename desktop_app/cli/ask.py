@@ -45,13 +45,29 @@ def _print_reply(ex: Exchange) -> None:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    if bool(args.text) == bool(args.batch):
-        raise InvalidInput("Give either TEXT or --batch FILE.")
+    if sum(map(bool, (args.text, args.batch, args.audio))) != 1:
+        raise InvalidInput("Give exactly one of TEXT, --batch FILE or --audio FILE.")
     from desktop_app.app import build_app
 
     app = build_app(settings)
     assistant = app.assistant
     language = args.lang or settings.language
+    if args.audio:
+        from desktop_app.voice.transcriber import create_transcriber, transcribe_file
+
+        transcript = transcribe_file(create_transcriber(args.engine, settings), args.audio, language=args.lang)
+        st = assistant.new_session(language=transcript.language, customer_code=args.customer)
+        ex = assistant.ask_voice(st, transcript)
+        if args.json:
+            data = exchange_json(ex)
+            data["transcript"] = {"text": transcript.text, "language": transcript.language,
+                                  "confidence": round(transcript.confidence, 4), "engine": transcript.engine,
+                                  "seconds": round(transcript.seconds, 3)}
+            emit_json(data)
+        else:
+            print(f"» {transcript.text}")
+            _print_reply(ex)
+        return 0
     if args.text:
         st = assistant.new_session(language=language, customer_code=args.customer)
         ex = assistant.ask(st, " ".join(args.text))
@@ -77,6 +93,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("text", nargs="*", help="the question")
     p.add_argument("--batch", metavar="FILE", help="one utterance per line ('-' for stdin); JSON lines with --json")
     p.add_argument("--session", action="store_true", help="with --batch: one conversation for all lines")
+    p.add_argument("--audio", metavar="FILE", help="answer a spoken question from an audio file")
+    p.add_argument("--engine", choices=("faster-whisper", "openai-whisper"), help="speech engine for --audio")
     p.add_argument("--customer", metavar="CODE", help="signed-in customer (laptop mode)")
     p.add_argument("--json", action="store_true", help="print the fused query and the reply as JSON")
     p.set_defaults(func=cmd_ask)

@@ -16,9 +16,11 @@ from desktop_app.dialogue.state import SessionState
 from desktop_app.fusion.fuse import FusedQuery, fuse
 from desktop_app.fusion.hypothesis import TEXT, Hypothesis, TextPayload, VoicePayload
 from desktop_app.fusion.producers import hypothesis_from_nlu
+from desktop_app.fusion.voice_producer import VoiceProducer
 from desktop_app.nlu.language import dominant_language
 from desktop_app.nlu.types import Emotion, Entity, EntityKind, Intent, NluResult, PriceRange
 from desktop_app.nlu.understand import Understander
+from desktop_app.voice.transcriber import Transcript
 
 _KINDS = {k.value: k for k in EntityKind}
 TEXT_RELIABILITY = 0.95
@@ -89,6 +91,12 @@ class Assistant:
         """A typed (or transcribed-as-text) question, fused with whatever else arrived this turn."""
         hypothesis, result = self.text_hypothesis(text, language_hint=st.language)
         return self.respond(st, [hypothesis, *extra], nlu=result)
+
+    def ask_voice(self, st: SessionState, transcript: Transcript, *, extra: Sequence[Hypothesis] = ()) -> Exchange:
+        """A spoken question (already transcribed), fused with whatever else arrived this turn."""
+        producer = VoiceProducer(self.understander)
+        result = producer.understand(transcript)
+        return self.respond(st, [producer.produce_with(transcript, result), *extra], nlu=result)
 
     def respond(self, st: SessionState, hypotheses: Sequence[Hypothesis], *, nlu: NluResult | None = None) -> Exchange:
         fused = fuse(hypotheses, window_s=self.window_s)

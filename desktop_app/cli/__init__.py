@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES = (
     "desktop_app.cli.store_commands",
     "desktop_app.cli.ask",
+    "desktop_app.cli.merchant",
     "desktop_app.cli.guide",
     "desktop_app.cli.voice",
     "desktop_app.cli.vision",

@@ -1,0 +1,192 @@
+"""Convert the bundled CTranslate2 Whisper model into an openai-whisper checkpoint.
+
+openai-whisper loads ``torch.load(path)`` → ``{"dims": {...}, "model_state_dict": {...}}``.
+We hold only the CTranslate2 ``model.bin``, so this reads that file (a simple little-endian
+binary, see DEVELOPERS.md "Voice models") and renames each tensor to openai-whisper's names.
+Both engines then run the same weights and give the same words. The result is written once
+into the cache, stamped with the source digest so a new model triggers a new conversion.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from desktop_app.voice.model_files import MODEL_SHA256, ModelError, cache_lock, ensure_ct2_model
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_DIRNAME = "whisper-base-openai"
+CHECKPOINT_NAME = "base.pt"
+#: CTranslate2's DataType enum order (include/ctranslate2/types.h).
+_DTYPES = (np.float32, np.int8, np.int16, np.int32, np.float16, None)  # None: bfloat16
+_SUPPORTED_BINARY_VERSIONS = (5, 6)
+
+
+@dataclass(frozen=True)
+class Ct2Model:
+    spec: str
+    revision: int
+    variables: dict[str, np.ndarray]
+    aliases: dict[str, str]
+
+    def get(self, name: str) -> np.ndarray:
+        return self.variables[self.aliases.get(name, name)]
+
+
+def _read_string(fh: BinaryIO) -> str:
+    (length,) = struct.unpack("<H", fh.read(2))
+    return fh.read(length)[:-1].decode("utf-8")
+
+
+def read_ct2_model(path: Path) -> Ct2Model:
+    """Parse ``model.bin``: version, spec name, revision, variables (name, shape, dtype, bytes), aliases."""
+    with Path(path).open("rb") as fh:
+        (version,) = struct.unpack("<I", fh.read(4))
+        if version not in _SUPPORTED_BINARY_VERSIONS:
+            raise ModelError(f"Unsupported CTranslate2 model version {version}.")
+        spec = _read_string(fh)
+        (revision, count) = struct.unpack("<II", fh.read(8))
+        variables: dict[str, np.ndarray] = {}
+        for _ in range(count):
+            name = _read_string(fh)
+            (rank,) = struct.unpack("<B", fh.read(1))
+            shape = struct.unpack(f"<{rank}I", fh.read(4 * rank))
+            (type_id, nbytes) = struct.unpack("<BI", fh.read(5))
+            raw = fh.read(nbytes)
+            if type_id == 5:  # bfloat16: the upper half of a float32
+                array = (np.frombuffer(raw, np.uint16).astype(np.uint32) << 16).view(np.float32)
+            else:
+                array = np.frombuffer(raw, _DTYPES[type_id])
+            variables[name] = array.reshape(shape)
+        (n_alias,) = struct.unpack("<I", fh.read(4))
+        aliases = {_read_string(fh): _read_string(fh) for _ in range(n_alias)}
+    return Ct2Model(spec, revision, variables, aliases)
+
+
+def _weight(model: Ct2Model, prefix: str) -> np.ndarray:
+    """A float weight; int8/int16 quantised weights are scaled back (CTranslate2 stores ``w * scale``)."""
+    w = model.get(f"{prefix}/weight")
+    if w.dtype in (np.int8, np.int16):
+        scale = model.get(f"{prefix}/weight_scale").astype(np.float32)
+        return w.astype(np.float32) / scale.reshape(-1, *([1] * (w.ndim - 1)))
+    return w.astype(np.float32)
+
+
+def _linear(sd: dict[str, np.ndarray], model: Ct2Model, src: str, dst: str, *, bias: bool = True) -> None:
+    sd[f"{dst}.weight"] = _weight(model, src)
+    if bias:
+        sd[f"{dst}.bias"] = model.get(f"{src}/bias").astype(np.float32)
+
+
+def _norm(sd: dict[str, np.ndarray], model: Ct2Model, src: str, dst: str) -> None:
+    sd[f"{dst}.weight"] = model.get(f"{src}/gamma").astype(np.float32)
+    sd[f"{dst}.bias"] = model.get(f"{src}/beta").astype(np.float32)
+
+
+def _split_fused(sd: dict[str, np.ndarray], model: Ct2Model, src: str, dst: str, names: tuple[str, ...]) -> None:
+    """CTranslate2 fuses Q|K|V (or K|V) row-wise; openai-whisper's key projection has no bias."""
+    weights = np.split(_weight(model, src), len(names), axis=0)
+    biases = np.split(model.get(f"{src}/bias").astype(np.float32), len(names))
+    for name, w, b in zip(names, weights, biases):
+        sd[f"{dst}.{name}.weight"] = w
+        if name != "key":
+            sd[f"{dst}.{name}.bias"] = b
+
+
+def _layer_count(model: Ct2Model, side: str) -> int:
+    pattern = re.compile(rf"^{side}/layer_(\d+)/")
+    return 1 + max(int(m[1]) for name in model.variables if (m := pattern.match(name)))
+
+
+def to_openai_checkpoint(model: Ct2Model) -> dict[str, object]:
+    """Map every tensor to openai-whisper's ``Whisper`` module names (float32 numpy arrays)."""
+    if model.spec != "WhisperSpec":
+        raise ModelError(f"Expected a Whisper model, found {model.spec!r}.")
+    sd: dict[str, np.ndarray] = {}
+    enc_layers, dec_layers = _layer_count(model, "encoder"), _layer_count(model, "decoder")
+    for conv in ("conv1", "conv2"):
+        _linear(sd, model, f"encoder/{conv}", f"encoder.{conv}")
+    sd["encoder.positional_embedding"] = model.get("encoder/position_encodings/encodings").astype(np.float32)
+    for i in range(enc_layers):
+        src, dst = f"encoder/layer_{i}", f"encoder.blocks.{i}"
+        _split_fused(sd, model, f"{src}/self_attention/linear_0", f"{dst}.attn", ("query", "key", "value"))
+        _linear(sd, model, f"{src}/self_attention/linear_1", f"{dst}.attn.out")
+        _norm(sd, model, f"{src}/self_attention/layer_norm", f"{dst}.attn_ln")
+        _linear(sd, model, f"{src}/ffn/linear_0", f"{dst}.mlp.0")
+        _linear(sd, model, f"{src}/ffn/linear_1", f"{dst}.mlp.2")
+        _norm(sd, model, f"{src}/ffn/layer_norm", f"{dst}.mlp_ln")
+    _norm(sd, model, "encoder/layer_norm", "encoder.ln_post")
+    sd["decoder.token_embedding.weight"] = _weight(model, "decoder/embeddings")
+    sd["decoder.positional_embedding"] = model.get("decoder/position_encodings/encodings").astype(np.float32)
+    for i in range(dec_layers):
+        src, dst = f"decoder/layer_{i}", f"decoder.blocks.{i}"
+        _split_fused(sd, model, f"{src}/self_attention/linear_0", f"{dst}.attn", ("query", "key", "value"))
+        _linear(sd, model, f"{src}/self_attention/linear_1", f"{dst}.attn.out")
+        _norm(sd, model, f"{src}/self_attention/layer_norm", f"{dst}.attn_ln")
+        _linear(sd, model, f"{src}/attention/linear_0", f"{dst}.cross_attn.query")
+        _split_fused(sd, model, f"{src}/attention/linear_1", f"{dst}.cross_attn", ("key", "value"))
+        _linear(sd, model, f"{src}/attention/linear_2", f"{dst}.cross_attn.out")
+        _norm(sd, model, f"{src}/attention/layer_norm", f"{dst}.cross_attn_ln")
+        _linear(sd, model, f"{src}/ffn/linear_0", f"{dst}.mlp.0")
+        _linear(sd, model, f"{src}/ffn/linear_1", f"{dst}.mlp.2")
+        _norm(sd, model, f"{src}/ffn/layer_norm", f"{dst}.mlp_ln")
+    _norm(sd, model, "decoder/layer_norm", "decoder.ln")
+    conv1 = sd["encoder.conv1.weight"]
+    dims = {
+        "n_mels": int(conv1.shape[1]),
+        "n_audio_ctx": int(sd["encoder.positional_embedding"].shape[0]),
+        "n_audio_state": int(conv1.shape[0]),
+        "n_audio_head": int(model.get("encoder/num_heads")),
+        "n_audio_layer": enc_layers,
+        "n_vocab": int(sd["decoder.token_embedding.weight"].shape[0]),
+        "n_text_ctx": int(sd["decoder.positional_embedding"].shape[0]),
+        "n_text_state": int(sd["decoder.token_embedding.weight"].shape[1]),
+        "n_text_head": int(model.get("decoder/num_heads")),
+        "n_text_layer": dec_layers,
+    }
+    return {"dims": dims, "model_state_dict": sd}
+
+
+def convert(model_bin: Path, out_path: Path) -> Path:
+    """Write an openai-whisper checkpoint (float16 tensors, like OpenAI's own) to ``out_path``."""
+    import torch
+
+    checkpoint = to_openai_checkpoint(read_ct2_model(model_bin))
+    state = {k: torch.from_numpy(np.ascontiguousarray(v)).to(torch.float16)
+             for k, v in checkpoint["model_state_dict"].items()}  # type: ignore[attr-defined]
+    tmp = out_path.with_name(out_path.name + f".tmp{os.getpid()}")
+    try:
+        torch.save({"dims": checkpoint["dims"], "model_state_dict": state}, tmp)
+        os.replace(tmp, out_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out_path
+
+
+def ensure_openai_checkpoint(cache_dir: Path) -> Path:
+    """The converted checkpoint in the cache, converting once (about ten seconds) when absent."""
+    ct2_dir = ensure_ct2_model(cache_dir)
+    directory = Path(cache_dir) / CHECKPOINT_DIRNAME
+    target = directory / CHECKPOINT_NAME
+    stamp = directory / (CHECKPOINT_NAME + ".source")
+    with cache_lock(directory):
+        try:
+            fresh = target.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == {
+                "source_sha256": MODEL_SHA256, "size": target.stat().st_size}
+        except (OSError, ValueError):
+            fresh = False
+        if not fresh:
+            log.info("converting the speech model for openai-whisper into %s", directory)
+            convert(ct2_dir / "model.bin", target)
+            stamp.write_text(json.dumps({"source_sha256": MODEL_SHA256, "size": target.stat().st_size}),
+                             encoding="utf-8")
+    return target

@@ -1,0 +1,92 @@
+"""faster-whisper (CTranslate2, int8 on CPU) behind the ``Transcriber`` interface.
+
+The 30 s encoder pass dominates a short query on two cores, so it runs once: the same encoder
+output feeds the zh/en language choice and the decoder (``generate_segments`` accepts it). That
+needs faster-whisper's ``TranscriptionOptions`` built here; the package is pinned (1.2.1).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from desktop_app.voice.audio import AudioClip
+from desktop_app.voice.model_files import ModelError
+from desktop_app.voice.transcriber import (
+    FALLBACK_TEMPERATURES,
+    WINDOW_SECONDS,
+    DecodeOptions,
+    Segment,
+    Transcript,
+    as_clip,
+    build_transcript,
+    check_language,
+    choose_language,
+)
+
+log = logging.getLogger(__name__)
+
+
+class FasterWhisperTranscriber:
+    engine = "faster-whisper"
+
+    def __init__(self, model_dir: Path, *, threads: int = 2, compute_type: str = "int8",
+                 options: DecodeOptions | None = None) -> None:
+        from faster_whisper import WhisperModel
+
+        try:
+            self._model = WhisperModel(str(model_dir), device="cpu", compute_type=compute_type,
+                                       cpu_threads=threads, num_workers=1, local_files_only=True)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise ModelError(f"The speech model in {model_dir} could not be loaded: {exc}",
+                             message_zh="语音模型无法加载。") from exc
+        self.options = options or DecodeOptions()
+        self._lock = threading.Lock()
+
+    def _transcription_options(self, tokenizer: object, long_audio: bool) -> object:
+        from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
+
+        temps = list(FALLBACK_TEMPERATURES if long_audio else self.options.query_temperatures)
+        return TranscriptionOptions(
+            beam_size=self.options.beam_size, best_of=5, patience=1, length_penalty=1, repetition_penalty=1,
+            no_repeat_ngram_size=0, log_prob_threshold=-1.0, no_speech_threshold=0.6,
+            compression_ratio_threshold=2.4, condition_on_previous_text=True, prompt_reset_on_temperature=0.5,
+            temperatures=temps, initial_prompt=None, prefix=None, suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]), without_timestamps=not long_audio,
+            max_initial_timestamp=1.0, word_timestamps=False, prepend_punctuations="\"'“¿([{-",
+            append_punctuations="\"'.。,，!！?？:：”)]}、", multilingual=False, max_new_tokens=None,
+            clip_timestamps="0", hallucination_silence_threshold=None, hotwords=None,
+        )
+
+    def transcribe(self, audio: AudioClip | np.ndarray, *, language: str | None = None) -> Transcript:
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import pad_or_trim
+
+        clip = as_clip(audio)
+        language = check_language(language)
+        with self._lock:
+            start = time.perf_counter()
+            m = self._model
+            features = m.feature_extractor(clip.samples)
+            content_frames = features.shape[-1] - 1
+            first = pad_or_trim(features[:, : min(m.feature_extractor.nb_max_frames, content_frames)])
+            encoder_output = m.encode(first)
+            if language is None:
+                probs = {tok[2:-2]: p for tok, p in m.model.detect_language(encoder_output)[0]}
+                language, language_probability = choose_language(probs)
+            else:
+                language_probability = 1.0
+            tokenizer = Tokenizer(m.hf_tokenizer, m.model.is_multilingual, task="transcribe", language=language)
+            long_audio = clip.duration > WINDOW_SECONDS
+            options = self._transcription_options(tokenizer, long_audio)
+            segments = [
+                Segment(s.start, s.end, s.text, s.avg_logprob, s.no_speech_prob, len(s.tokens))
+                for s in m.generate_segments(features, tokenizer, options, False, encoder_output)
+            ]
+            seconds = time.perf_counter() - start
+        return build_transcript(clip, segments, language=language, language_probability=language_probability,
+                                engine=self.engine, seconds=seconds)

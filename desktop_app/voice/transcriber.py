@@ -1,0 +1,186 @@
+"""One ``Transcriber`` interface over two Whisper engines, and the rules both share.
+
+Both engines decode the same checked 16 kHz array with the same options, pick between Mandarin
+and English alone (one detection pass on the encoder output they reuse for decoding), and
+finish through :func:`build_transcript`, so text normalisation, confidence and the no-speech
+rule cannot drift apart between them.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from desktop_app.voice.audio import AudioClip, AudioError, check_samples, load_audio
+from desktop_app.voice.tone import Tone, analyze_tone
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("zh", "en")
+#: Whisper's own no-speech rule: a window is empty when both hold.
+NO_SPEECH_PROB = 0.6
+LOW_LOGPROB = -1.0
+#: Audio up to one Whisper window is a query: one pass, no temperature fallback (see DEVELOPERS.md).
+WINDOW_SECONDS = 30.0
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    beam_size: int = 5
+    #: Temperatures for one-window queries; (0.0,) keeps short answers deterministic and fast.
+    query_temperatures: tuple[float, ...] = (0.0,)
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+    n_tokens: int
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str  # Simplified characters for Mandarin
+    language: str  # "zh" or "en"
+    confidence: float  # 0..1: exp of the token-weighted mean log-probability
+    segments: tuple[Segment, ...]
+    duration: float  # seconds of audio
+    engine: str
+    seconds: float  # wall time spent transcribing
+    language_probability: float = 1.0
+    tone: Tone | None = None
+    clipped_fraction: float = 0.0
+
+
+class Transcriber(Protocol):
+    engine: str
+
+    def transcribe(self, audio: AudioClip | np.ndarray, *, language: str | None = None) -> Transcript:
+        """``language`` fixes "zh" or "en" (the UI language); ``None`` detects between the two."""
+        ...
+
+
+def as_clip(audio: AudioClip | np.ndarray) -> AudioClip:
+    return audio if isinstance(audio, AudioClip) else check_samples(np.asarray(audio, np.float32), 16_000)
+
+
+def transcribe_file(transcriber: Transcriber, path: str | Path, *, language: str | None = None) -> Transcript:
+    return transcriber.transcribe(load_audio(path), language=language)
+
+
+def check_language(language: str | None) -> str | None:
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES} or None, got {language!r}")
+    return language
+
+
+def choose_language(probabilities: dict[str, float]) -> tuple[str, float]:
+    """Mandarin or English only: a Cantonese or Japanese guess must not derail a kiosk query."""
+    zh, en = probabilities.get("zh", 0.0), probabilities.get("en", 0.0)
+    total = zh + en
+    if total <= 0:
+        return "zh", 0.5
+    return ("zh", zh / total) if zh >= en else ("en", en / total)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return str(_t2s().convert(text)) if text else text
+
+
+def confidence_of(segments: tuple[Segment, ...]) -> float:
+    weights = [max(s.n_tokens, 1) for s in segments]
+    if not segments:
+        return 0.0
+    mean = sum(s.avg_logprob * w for s, w in zip(segments, weights)) / sum(weights)
+    return float(min(1.0, max(0.0, math.exp(mean))))
+
+
+def is_no_speech(no_speech_prob: float, avg_logprob: float) -> bool:
+    return no_speech_prob > NO_SPEECH_PROB and avg_logprob < LOW_LOGPROB
+
+
+def build_transcript(
+    clip: AudioClip,
+    segments: list[Segment],
+    *,
+    language: str,
+    language_probability: float,
+    engine: str,
+    seconds: float,
+) -> Transcript:
+    """Normalise text, score confidence, refuse an empty result, attach the tone cue."""
+    kept = tuple(s for s in segments if s.text.strip() and not is_no_speech(s.no_speech_prob, s.avg_logprob))
+    if language == "zh":
+        text = "".join(s.text.strip() for s in kept)
+        text = to_simplified(text)
+        kept = tuple(Segment(s.start, s.end, to_simplified(s.text.strip()), s.avg_logprob, s.no_speech_prob, s.n_tokens)
+                     for s in kept)
+    else:
+        text = " ".join(s.text.strip() for s in kept)
+    if not text.strip():
+        raise AudioError("no_speech", f"{clip.source}: no speech was recognised in the recording. Please speak "
+                         "clearly, closer to the microphone, or type your question.",
+                         f"{clip.source}：没有识别到语音。请靠近麦克风清楚地说，或直接输入问题。")
+    return Transcript(
+        text=text,
+        language=language,
+        confidence=round(confidence_of(kept), 4),
+        segments=kept,
+        duration=round(clip.duration, 3),
+        engine=engine,
+        seconds=round(seconds, 3),
+        language_probability=round(language_probability, 4),
+        tone=analyze_tone(clip.samples, text, language),
+        clipped_fraction=clip.clipped_fraction,
+    )
+
+
+def create_transcriber(engine: str | None = None, settings: Any = None, *, voice: Any = None) -> Transcriber:
+    """Build the configured engine; loads the model (seconds), so call it off the GUI thread.
+
+    ``settings`` is the app's :class:`~desktop_app.core.config.Settings` (for ``cache_dir``);
+    ``voice`` a :class:`~desktop_app.voice.settings.VoiceSettings` (read from the environment when absent).
+    """
+    from desktop_app.core.config import load_settings
+    from desktop_app.voice.settings import ENGINES, load_voice_settings
+
+    settings = settings or load_settings()
+    voice = voice or load_voice_settings()
+    engine = engine or voice.stt_engine
+    options = DecodeOptions(beam_size=voice.stt_beam_size)
+    if engine == "faster-whisper":
+        from desktop_app.voice.engine_faster import FasterWhisperTranscriber
+        from desktop_app.voice.model_files import ensure_ct2_model
+
+        return FasterWhisperTranscriber(ensure_ct2_model(settings.cache_dir), threads=voice.stt_threads,
+                                        options=options)
+    if engine == "openai-whisper":
+        from desktop_app.voice.engine_openai import OpenAIWhisperTranscriber, user_checkpoint
+
+        if voice.whisper_pt is not None:
+            checkpoint = user_checkpoint(voice.whisper_pt)
+        else:
+            from desktop_app.voice.convert_ct2 import ensure_openai_checkpoint
+
+            checkpoint = ensure_openai_checkpoint(settings.cache_dir)
+        return OpenAIWhisperTranscriber(checkpoint, threads=voice.stt_threads, options=options)
+    from desktop_app.core.errors import ConfigError
+
+    raise ConfigError(f"Unknown speech engine {engine!r}; choose one of: {', '.join(ENGINES)}.")

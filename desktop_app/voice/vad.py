@@ -1,0 +1,206 @@
+"""Voice-activity end-pointing on a live 16 kHz stream: when did the shopper stop talking?
+
+Chunks of any size arrive from the microphone (or a file standing in for it) and are cut into
+32 ms frames. Silero VAD (shipped inside faster-whisper, run here frame by frame with its
+recurrent state kept) scores each frame; an energy detector stands in when it cannot load.
+The end-pointer is a small headless state machine so the UI and tests drive the same logic:
+
+* push-to-talk: armed while the button is held (or toggled on); ``release()`` ends the utterance,
+  and trailing silence after speech ends it early so a click-to-toggle user need not click again;
+* hands-free: always listening; each stretch of speech followed by silence is one utterance.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from desktop_app.voice.audio import SAMPLE_RATE
+
+log = logging.getLogger(__name__)
+
+FRAME = 512  # 32 ms, Silero's frame at 16 kHz
+_CONTEXT = 64
+
+
+class SpeechDetector(Protocol):
+    name: str
+
+    def __call__(self, frame: np.ndarray) -> float:
+        """Probability (0..1) that this 512-sample frame holds speech."""
+        ...
+
+    def reset(self) -> None: ...
+
+
+class SileroDetector:
+    """Streams faster-whisper's bundled Silero model, keeping its LSTM state between frames."""
+
+    name = "silero"
+
+    def __init__(self) -> None:
+        from faster_whisper.vad import get_vad_model
+
+        self._session = get_vad_model().session
+        self.reset()
+
+    def reset(self) -> None:
+        self._h = np.zeros((1, 1, 128), np.float32)
+        self._c = np.zeros((1, 1, 128), np.float32)
+        self._context = np.zeros(_CONTEXT, np.float32)
+
+    def __call__(self, frame: np.ndarray) -> float:
+        x = np.concatenate([self._context, frame.astype(np.float32)])[None, :]
+        out, self._h, self._c = self._session.run(None, {"input": x, "h": self._h, "c": self._c})
+        self._context = frame[-_CONTEXT:].astype(np.float32)
+        return float(np.asarray(out).reshape(-1)[0])
+
+
+class EnergyDetector:
+    """Fallback: loudness above a tracked noise floor. Cruder (a door slam counts as speech)."""
+
+    name = "energy"
+
+    def __init__(self, margin_db: float = 12.0) -> None:
+        self.margin_db = margin_db
+        self.reset()
+
+    def reset(self) -> None:
+        self._floor = -60.0
+
+    def __call__(self, frame: np.ndarray) -> float:
+        db = 20 * np.log10(max(float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))), 1e-6))
+        # The floor follows quiet frames quickly and loud ones slowly, so speech does not raise it.
+        rate = 0.2 if db < self._floor else 0.005
+        self._floor += rate * (db - self._floor)
+        return float(np.clip((db - self._floor - self.margin_db / 2) / self.margin_db + 0.5, 0.0, 1.0))
+
+
+def default_detector() -> SpeechDetector:
+    try:
+        return SileroDetector()
+    except Exception as exc:  # onnxruntime missing or the model unreadable: degrade, do not fail
+        log.warning("Silero VAD unavailable (%s); using the energy detector", type(exc).__name__)
+        return EnergyDetector()
+
+
+class Mode(enum.Enum):
+    PUSH_TO_TALK = "push_to_talk"
+    HANDS_FREE = "hands_free"
+
+
+@dataclass(frozen=True)
+class Utterance:
+    samples: np.ndarray  # 16 kHz mono float32, with a little padding around the speech
+    speech_seconds: float
+    ended_by: str  # "silence", "release" or "max_length"
+    #: time.monotonic() when the chunk holding the last speech frame arrived: the latency origin.
+    speech_end_time: float
+
+
+@dataclass
+class EndpointConfig:
+    threshold: float = 0.5
+    min_speech_ms: int = 200
+    min_silence_ms: int = 600
+    pre_roll_ms: int = 300
+    post_roll_ms: int = 200
+    max_seconds: float = 20.0
+
+
+@dataclass
+class Endpointer:
+    detector: SpeechDetector = field(default_factory=default_detector)
+    mode: Mode = Mode.PUSH_TO_TALK
+    config: EndpointConfig = field(default_factory=EndpointConfig)
+
+    def __post_init__(self) -> None:
+        self.armed = self.mode is Mode.HANDS_FREE
+        self._pending = np.zeros(0, np.float32)
+        self._reset_utterance()
+
+    def _reset_utterance(self) -> None:
+        self._frames: list[np.ndarray] = []
+        self._speech_flags: list[bool] = []
+        self._speech_frames = 0
+        self._silence_run = 0
+        self._in_speech = False
+        self._speech_end_time = 0.0
+
+    @property
+    def speaking(self) -> bool:
+        return self._in_speech
+
+    def set_mode(self, mode: Mode) -> None:
+        self.mode = mode
+        self.armed = mode is Mode.HANDS_FREE
+        self._reset_utterance()
+        self.detector.reset()
+
+    def press(self) -> None:
+        """Start listening (push-to-talk pressed or toggled on)."""
+        self.armed = True
+        self._reset_utterance()
+        self.detector.reset()
+
+    def release(self) -> Utterance | None:
+        """Stop listening; returns the speech heard so far, or ``None`` if there was none."""
+        if self.mode is Mode.PUSH_TO_TALK:
+            self.armed = False
+        return self._finish("release")
+
+    def feed(self, chunk: np.ndarray) -> list[Utterance]:
+        if not self.armed:
+            self._pending = np.zeros(0, np.float32)
+            return []
+        now = time.monotonic()
+        data = np.concatenate([self._pending, np.asarray(chunk, np.float32).reshape(-1)])
+        n = len(data) // FRAME
+        self._pending = data[n * FRAME:]
+        out: list[Utterance] = []
+        cfg = self.config
+        frame_ms = FRAME * 1000 / SAMPLE_RATE
+        pre_roll = int(cfg.pre_roll_ms / frame_ms)
+        for i in range(n):
+            if not self.armed:
+                break
+            frame = data[i * FRAME:(i + 1) * FRAME]
+            is_speech = self.detector(frame) >= cfg.threshold
+            self._frames.append(frame)
+            self._speech_flags.append(is_speech)
+            if is_speech:
+                self._speech_frames += 1
+                self._silence_run = 0
+                self._speech_end_time = now
+                if self._speech_frames * frame_ms >= cfg.min_speech_ms:
+                    self._in_speech = True
+            else:
+                self._silence_run += 1
+                if not self._in_speech and self._speech_frames == 0 and len(self._frames) > pre_roll:
+                    del self._frames[0], self._speech_flags[0]  # keep only the pre-roll before speech
+                elif not self._in_speech and self._silence_run * frame_ms >= cfg.min_silence_ms:
+                    self._reset_utterance()  # a click or a cough, not an utterance
+            if self._in_speech and self._silence_run * frame_ms >= cfg.min_silence_ms:
+                if (u := self._finish("silence")) is not None:
+                    out.append(u)
+            elif len(self._frames) * frame_ms >= cfg.max_seconds * 1000:
+                if (u := self._finish("max_length")) is not None:
+                    out.append(u)
+        return out
+
+    def _finish(self, reason: str) -> Utterance | None:
+        frames, flags, speech, end_time = self._frames, self._speech_flags, self._speech_frames, self._speech_end_time
+        frame_ms = FRAME * 1000 / SAMPLE_RATE
+        self._reset_utterance()
+        if self.mode is Mode.PUSH_TO_TALK and reason != "release":
+            self.armed = False
+        if speech * frame_ms < self.config.min_speech_ms or not frames:
+            return None
+        last = max(i for i, f in enumerate(flags) if f)
+        keep = min(len(frames), last + 1 + int(self.config.post_roll_ms / frame_ms))
+        return Utterance(np.concatenate(frames[:keep]), speech * frame_ms / 1000, reason, end_time)

@@ -1,0 +1,182 @@
+"""The microphone path end to end, with a recording standing in for the device.
+
+``FileAudioSource`` delivers chunks through the same callback a live ``QAudioSource`` uses, so
+these tests run the real end-pointer, level meter, worker threads and transcriber.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from voice_audio import clip_named, engine, error_rate, write_wav
+
+from desktop_app.voice.capture import FileAudioSource, level_dbfs, meter_fraction
+from desktop_app.voice.vad import EnergyDetector, Endpointer, Mode, SileroDetector
+
+
+def _collect(source: FileAudioSource, endpointer: Endpointer) -> list:
+    utterances: list = []
+    errors: list[str] = []
+    source.start(lambda c: utterances.extend(endpointer.feed(c)), errors.append)
+    assert source.finished.wait(30)
+    source.stop()
+    assert not errors
+    return utterances
+
+
+@pytest.mark.parametrize("detector", [SileroDetector, EnergyDetector])
+def test_file_source_through_end_pointing_gives_one_utterance(detector: type) -> None:
+    clip = clip_named("LDC93S1")
+    endpointer = Endpointer(detector(), Mode.HANDS_FREE)
+    utterances = _collect(FileAudioSource(clip.path, speed=20.0), endpointer)
+    assert len(utterances) == 1
+    u = utterances[0]
+    assert u.ended_by == "silence"
+    assert 1.5 < u.speech_seconds < 3.2
+    assert 1.8 < len(u.samples) / 16_000 < 4.0  # the speech plus a little padding, not the trailing room noise
+
+
+def test_push_to_talk_release_and_silence_without_speech() -> None:
+    endpointer = Endpointer(SileroDetector(), Mode.PUSH_TO_TALK)
+    assert endpointer.feed(np.zeros(16_000, np.float32)) == []  # not armed: ignored
+    endpointer.press()
+    rng = np.random.default_rng(1)
+    assert endpointer.feed(rng.normal(0, 1e-3, 16_000).astype(np.float32)) == []
+    assert endpointer.release() is None  # only room noise: nothing to transcribe
+
+
+def test_push_to_talk_release_returns_the_speech(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    clip = clip_named("zh01")
+    from desktop_app.voice.audio import load_audio
+
+    samples = load_audio(clip.path).samples
+    endpointer = Endpointer(SileroDetector(), Mode.PUSH_TO_TALK)
+    endpointer.press()
+    for start in range(0, len(samples), 1024):
+        assert endpointer.feed(samples[start:start + 1024]) == [] or True
+    u = endpointer.release()
+    assert u is not None and u.ended_by == "release"
+    text = engine("faster-whisper").transcribe(u.samples).text
+    e, n = error_rate(clip.reference, text, "zh")
+    assert e / n <= 0.25
+
+
+def test_level_meter_mapping() -> None:
+    assert level_dbfs(np.zeros(100, np.float32)) == -90.0
+    assert meter_fraction(level_dbfs(np.full(100, 0.5, np.float32))) == pytest.approx(0.9, abs=0.01)
+    assert meter_fraction(-120.0) == 0.0
+
+
+def test_file_source_reports_bad_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"")
+    errors: list[str] = []
+    done = threading.Event()
+    source = FileAudioSource(bad)
+    source.start(lambda c: None, lambda m: (errors.append(m), done.set()))
+    assert done.wait(5)
+    source.stop()
+    assert "0 bytes" in errors[0]
+
+
+# -- the Qt widget -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def widget_factory(qtbot):  # type: ignore[no-untyped-def]
+    from desktop_app.ui.microphone import MicrophoneWidget
+
+    made: list[MicrophoneWidget] = []
+    before = {t.name for t in threading.enumerate()}
+
+    def make(**kwargs):  # type: ignore[no-untyped-def]
+        w = MicrophoneWidget(lambda: engine("faster-whisper"), ui_language="en", **kwargs)
+        qtbot.addWidget(w)
+        made.append(w)
+        w.show()
+        return w
+
+    yield make
+    for w in made:
+        w.shutdown()
+    leftover = {t.name for t in threading.enumerate() if t.is_alive()} - before
+    assert not {n for n in leftover if n.startswith(("voice-", "file-audio"))}, leftover
+
+
+def test_widget_transcribes_a_recording_played_as_the_microphone(qtbot, widget_factory) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from desktop_app.voice.audio import load_audio
+
+    clip = clip_named("LDC93S1")
+    direct = engine("faster-whisper").transcribe(load_audio(clip.path)).text
+    source = FileAudioSource(clip.path, speed=3.0)
+    widget = widget_factory(source=source)
+    qtbot.waitUntil(lambda: "Ready" in widget.status.text(), timeout=60_000)
+    levels: list[float] = []
+    widget.level_changed.connect(levels.append)
+    with qtbot.waitSignal(widget.transcribed, timeout=90_000) as blocker:
+        qtbot.mouseClick(widget.talk_button, Qt.MouseButton.LeftButton)
+    transcript = blocker.args[0]
+    assert transcript.language == "en"
+    assert transcript.text.lower().startswith("she had")
+    e, n = error_rate(direct, transcript.text, "en")  # the mic path hears what the file path hears
+    assert e / n <= 0.2, (direct, transcript.text)
+    assert max(levels) > 0.3  # the meter moved with the speech
+    assert transcript.text in widget.status.text()
+    assert not widget.listening  # click-to-toggle ended at the pause after speech
+
+
+def test_widget_hands_free_and_mute(qtbot, widget_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.voice.tts import Speaker
+
+    speaker = Speaker()
+    try:
+        clip = clip_named("zh06")
+        widget = widget_factory(source=FileAudioSource(clip.path, speed=3.0), speaker=speaker, store_dir=tmp_path)
+        qtbot.waitUntil(lambda: "Ready" in widget.status.text(), timeout=60_000)
+        with qtbot.waitSignal(widget.transcribed, timeout=90_000) as blocker:
+            widget.hands_free.setChecked(True)
+        assert blocker.args[0].language == "zh"
+        assert widget.listening  # hands-free keeps listening after an utterance
+        assert list(tmp_path.glob("voice-*.wav"))  # stored only because store_dir (opt-in) was given
+        widget.mute.setChecked(True)
+        assert speaker.muted
+        widget.hands_free.setChecked(False)
+        assert not widget.listening
+    finally:
+        speaker.shutdown()
+
+
+def test_widget_reports_a_missing_microphone_and_keeps_working(qtbot, widget_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    class NoDevice:
+        name = "microphone"
+        active = False
+
+        def start(self, on_chunk, on_error):  # type: ignore[no-untyped-def]
+            on_error("No microphone was found. You can still type your question.")
+
+        def stop(self) -> None:
+            pass
+
+    widget = widget_factory(source=NoDevice())
+    with qtbot.waitSignal(widget.error, timeout=5_000) as blocker:
+        widget.start_listening()
+    assert "No microphone" in blocker.args[0]
+    assert "type" in widget.status.text()
+    assert not widget.listening
+
+
+def test_qt_microphone_source_without_a_device_gives_a_clear_message(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtMultimedia import QMediaDevices
+
+    from desktop_app.ui.microphone import QtMicrophoneSource
+
+    if not QMediaDevices.defaultAudioInput().isNull():
+        pytest.skip("this machine has a microphone; the no-device message cannot be observed")
+    errors: list[str] = []
+    source = QtMicrophoneSource()
+    source.start(lambda c: None, errors.append)
+    assert errors and "No microphone" in errors[0] and not source.active

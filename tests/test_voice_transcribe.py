@@ -1,0 +1,88 @@
+"""Both engines on the real recordings in ../shared/data/speech: accuracy, agreement, Simplified.
+
+Error rates are over each language's clips together (total edits / total reference words or
+characters), the usual way WER is reported; per-clip numbers are printed for the record.
+Only punctuation and letter case are normalised away.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+from voice_audio import ENGINES, edit_distance, engine, error_rate, has_traditional, speech_clips, units
+
+from desktop_app.voice.audio import load_audio
+from desktop_app.voice.transcriber import Transcript
+
+LIMIT = 0.15
+pytestmark = pytest.mark.slow
+
+
+@functools.lru_cache(maxsize=None)
+def _run(engine_name: str, path: str, language: str | None) -> Transcript:
+    return engine(engine_name).transcribe(load_audio(path), language=language)
+
+
+def results(engine_name: str) -> list[tuple[object, Transcript]]:
+    return [(clip, _run(engine_name, str(clip.path), None)) for clip in speech_clips()]
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_error_rate_within_limit(engine_name: str, language: str) -> None:
+    edits = total = 0
+    report = []
+    for clip, transcript in results(engine_name):
+        if clip.language != language:
+            continue
+        e, n = error_rate(clip.reference, transcript.text, language)
+        edits, total = edits + e, total + n
+        report.append(f"{clip.path.name}: {e}/{n} = {e / n:.1%}  {transcript.text!r}")
+    if not total:
+        pytest.skip(f"no {language} clips in the speech data")
+    print(f"\n{engine_name} {language}: {edits}/{total} = {edits / total:.1%}\n  " + "\n  ".join(report))
+    assert edits / total <= LIMIT, "\n".join(report)
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_language_detected_and_mandarin_is_simplified(engine_name: str) -> None:
+    for clip, transcript in results(engine_name):
+        assert transcript.language == clip.language, clip.path.name
+        assert transcript.engine == engine_name
+        assert 0.3 < transcript.confidence <= 1.0
+        assert transcript.duration == pytest.approx(load_audio(clip.path).duration, abs=0.01)
+        assert transcript.seconds > 0
+        assert transcript.tone is not None and 0.0 <= transcript.tone.arousal <= 1.0
+        if clip.language == "zh":
+            assert not has_traditional(transcript.text), transcript.text
+
+
+def test_engines_agree() -> None:
+    """Same weights through two runtimes: same language everywhere, near-identical words.
+
+    faster-whisper runs int8 and openai-whisper float32, so a clip on a knife edge for the base
+    model may tip differently; across all clips the engines must differ in at most 10% of units.
+    """
+    fw, oa = results("faster-whisper"), results("openai-whisper")
+    diffs = total = identical = 0
+    for (clip, a), (_, b) in zip(fw, oa):
+        assert a.language == b.language, clip.path.name
+        ua, ub = units(a.text, clip.language), units(b.text, clip.language)
+        diffs += edit_distance(ua, ub)
+        total += max(len(ua), 1)
+        identical += ua == ub
+    print(f"\nengines identical on {identical}/{len(fw)} clips; {diffs}/{total} units differ")
+    assert identical >= len(fw) // 2
+    assert diffs / total <= 0.10
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_fixed_language_is_honoured(engine_name: str) -> None:
+    zh = [c for c in speech_clips() if c.language == "zh"]
+    if not zh:
+        pytest.skip("no Mandarin clip")
+    transcript = _run(engine_name, str(zh[0].path), "zh")
+    assert transcript.language == "zh" and transcript.language_probability == 1.0
+    e, n = error_rate(zh[0].reference, transcript.text, "zh")
+    assert e / n <= 0.25

@@ -172,3 +172,39 @@ def test_idle_wipe_removes_the_session(app, assistant):
     conv = st.conversation_id
     assistant.dialogue.end_session(st, wipe=True)
     assert app.conversations.messages(conv) == ()
+
+
+def test_parts_seen_then_a_spoken_question_fuse_into_one_turn(assistant):
+    """A vision hypothesis (parts of the stool, step 3) waits for the words and decides the product."""
+    import time as _time
+
+    from desktop_app.fusion.hypothesis import VISION, EntityClaim, Hypothesis
+    from desktop_app.nlu.types import Intent
+
+    st = assistant.new_session(language="en")
+    now = _time.monotonic()
+    seen = Hypothesis.create(VISION, now, {Intent.ASSEMBLY_HELP: 0.6, Intent.PRODUCT_QUESTION: 0.4},
+                             entities=(EntityClaim("product", "FUR-STOOL-01", 0.8), EntityClaim("guide_step", "3", 0.7)),
+                             reliability=0.7)
+    assistant.observe(st, seen)
+    assert assistant.settle(st, now=now + 0.1) is None  # still inside the window: wait for words
+    ex = assistant.ask(st, "how do I put this together?")
+    assert "vision" in ex.fused.modalities and "text" in ex.fused.modalities
+    offers = [c for c in ex.reply.cards if isinstance(c, GuideOffer)]
+    assert offers and offers[0].sku == "FUR-STOOL-01" and offers[0].step == 3
+    assert st.observations == []
+
+
+def test_an_observation_alone_is_answered_when_its_window_passes(assistant):
+    from desktop_app.fusion.hypothesis import QR, EntityClaim, Hypothesis
+    from desktop_app.nlu.types import Intent
+
+    st = assistant.new_session(language="zh")
+    qr = Hypothesis.create(QR, 100.0, {Intent.ASSEMBLY_HELP: 1.0},
+                           entities=(EntityClaim("product", "FUR-TABLE-SIDE", 1.0), EntityClaim("guide_step", "2", 1.0)),
+                           reliability=1.0)
+    assistant.observe(st, qr)
+    ex = assistant.settle(st, now=100.0 + assistant.window_s + 0.1)
+    assert ex is not None and ex.fused.intent_source == "qr"
+    offers = [c for c in ex.reply.cards if isinstance(c, GuideOffer)]
+    assert offers and offers[0].sku == "FUR-TABLE-SIDE" and offers[0].step == 2

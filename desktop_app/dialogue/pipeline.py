@@ -90,13 +90,41 @@ class Assistant:
     def ask(self, st: SessionState, text: str, *, extra: Sequence[Hypothesis] = ()) -> Exchange:
         """A typed (or transcribed-as-text) question, fused with whatever else arrived this turn."""
         hypothesis, result = self.text_hypothesis(text, language_hint=st.language)
-        return self.respond(st, [hypothesis, *extra], nlu=result)
+        return self.respond(st, [hypothesis, *self._take_pending(st), *extra], nlu=result)
 
     def ask_voice(self, st: SessionState, transcript: Transcript, *, extra: Sequence[Hypothesis] = ()) -> Exchange:
         """A spoken question (already transcribed), fused with whatever else arrived this turn."""
         producer = VoiceProducer(self.understander)
         result = producer.understand(transcript)
-        return self.respond(st, [producer.produce_with(transcript, result), *extra], nlu=result)
+        return self.respond(st, [producer.produce_with(transcript, result), *self._take_pending(st), *extra],
+                            nlu=result)
+
+    def _take_pending(self, st: SessionState) -> list[Hypothesis]:
+        held = self.pending(st)
+        st.observations.clear()
+        return held
+
+    def observe(self, st: SessionState, hypothesis: Hypothesis) -> None:
+        """Hold a non-verbal input (parts seen, a QR code) for the turn it belongs to.
+
+        The next typed or spoken question within the window is fused with it; if none comes,
+        :meth:`settle` answers the observation on its own.
+        """
+        st.observations.append(hypothesis)
+
+    def pending(self, st: SessionState, now: float | None = None) -> list[Hypothesis]:
+        now = time.monotonic() if now is None else now
+        st.observations[:] = [h for h in st.observations if now - h.produced_at <= self.window_s]
+        return list(st.observations)
+
+    def settle(self, st: SessionState, now: float | None = None) -> Exchange | None:
+        """Answer observations whose window passed with no words to go with them."""
+        now = time.monotonic() if now is None else now
+        ripe = [h for h in st.observations if now - h.produced_at >= self.window_s]
+        if not ripe:
+            return None
+        st.observations.clear()
+        return self.respond(st, ripe)
 
     def respond(self, st: SessionState, hypotheses: Sequence[Hypothesis], *, nlu: NluResult | None = None) -> Exchange:
         fused = fuse(hypotheses, window_s=self.window_s)

@@ -146,6 +146,8 @@ def assembly_help(app: Services, st: SessionState, q: Understood, out: ReplyBuil
         out.outcome = Outcome.CLARIFY
         return
     product = app.catalog.product(sku)
-    out.card(GuideOffer(sku=sku, name=product.summary.name(st.language)))
+    step_entity = entity(q, EntityKind.GUIDE_STEP)
+    step = int(step_entity.value) if step_entity and step_entity.value.isdigit() else 1
+    out.card(GuideOffer(sku=sku, name=product.summary.name(st.language), step=max(1, step)))
     out.add(f"Here is the step-by-step 3D guide for {product.summary.name_en}. Say \"next step\" to move on.",
             f"这是「{product.summary.name_zh}」的分步 3D 安装指引，说“下一步”即可继续。")

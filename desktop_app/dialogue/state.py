@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from desktop_app.fusion.hypothesis import Hypothesis
 from desktop_app.nlu.types import Emotion, EmotionLabel
 from desktop_app.service.types import ReturnKind, ReturnReason, SearchQuery
 
@@ -49,6 +50,8 @@ class SessionState:
     handed_off: bool = False
     turns: int = 0
     mood: Emotion = field(default_factory=Emotion)
+    #: Non-verbal hypotheses (vision, QR) waiting to be fused with this turn's words.
+    observations: list[Hypothesis] = field(default_factory=list)
     mood_age: int = 0
 
     def remember_mood(self, emotion: Emotion) -> Emotion:

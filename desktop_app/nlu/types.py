@@ -43,6 +43,7 @@ class EntityKind(str, Enum):
     PRODUCT = "product"  # value: SKU from the injected lexicon
     QUANTITY = "quantity"
     RELATIVE_DATE = "relative_date"  # value: signed day offset ("-1" = yesterday); key "point"/"duration"
+    GUIDE_STEP = "guide_step"  # value: 1-based step of an assembly guide (from a QR code or the parts seen)
 
 
 class EmotionLabel(str, Enum):

@@ -51,6 +51,14 @@ class Settings:
     demo_today: str = "2026-11-20"
     language: str = "zh"
     kiosk: bool = False
+    #: Speech-to-text engine: "faster-whisper" (default: faster, a third of the memory) or "openai-whisper".
+    stt_engine: str = "faster-whisper"
+    #: A user's own openai-whisper checkpoint (e.g. ~/.cache/whisper/small.pt); unset: the bundled model.
+    whisper_pt: Path | None = None
+    #: Keep recordings of voice queries on disk; off unless the user opts in.
+    store_audio: bool = False
+    stt_beam_size: int = 5
+    stt_threads: int = 2
 
     @property
     def resolved_db_url(self) -> str:

@@ -1,13 +1,15 @@
 """The conversation: reply cards on the left, the customer's bubbles on the right, a text box below.
 
 The panel keeps the plain results, not just their widgets, so a language switch rebuilds every
-card in the new language. Typed text goes to a pluggable ``ChatHandler`` run on the task
-runner; the panel itself never calls a service.
+card (an assistant turn keeps its own language). Typed text goes to a pluggable ``ChatHandler``
+run on the task runner; the panel itself never calls a service. A suggestion chip or a numbered
+item on a reply card is sent exactly as if the customer had typed it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -27,7 +29,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import AppError
 from desktop_app.core.text import clean_text
 from desktop_app.ui import tr
-from desktop_app.ui.cards import Card, ProductListCard, PromptCard, TextCard, card_for
+from desktop_app.dialogue.pipeline import Exchange
+from desktop_app.ui.cards import Card, ProductListCard, ReplyCard, TextCard, card_for
 from desktop_app.ui.handlers import AssistantText, ChatHandler
 from desktop_app.ui.tasks import TaskHandle, TaskRunner
 
@@ -40,9 +43,10 @@ MAX_INPUT_CHARS = 20_000
 
 
 class ChatPanel(QWidget):
-    formRequested = Signal(object)  # FormRequest from a prompt card
     productRequested = Signal(int)  # a product row's "details"
     pageRequested = Signal(object)  # SearchQuery for another page
+    guideRequested = Signal(object)  # GuideOffer: "open the 3D guide"
+    exchangeReceived = Signal(object)  # Exchange: one assistant turn arrived (the session panel shows it)
 
     def __init__(self, runner: TaskRunner, handler: ChatHandler, language: str,
                  parent: QWidget | None = None) -> None:
@@ -54,6 +58,11 @@ class ChatPanel(QWidget):
         self._entries: list[tuple[str, object]] = []  # ("user", text) | ("assistant", result)
         self._busy = 0
         self._follow = True
+        self._warming = False
+        #: Typed turns go to the handler one at a time, in the order sent: two workers could
+        #: otherwise start the second before the first ("return my phone", then its order number).
+        self._queue: deque[tuple[str, str]] = deque()
+        self._turn: TaskHandle | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -136,8 +145,15 @@ class ChatPanel(QWidget):
         shown = clean_text(text, max_chars=MAX_INPUT_CHARS)
         if shown:
             self.add_user_text(shown)
-        self.run(self._handler.handle, text, self.language)
+        self._queue.append((text, self.language))
+        self._set_busy(+1)
+        self._next_turn()
         return True
+
+    def set_warming(self, warming: bool) -> None:
+        """While the assistant loads, the typing note says a question will wait a moment."""
+        self._warming = warming
+        self._retranslate()
 
     def run(self, fn: Callable[..., Any], *args: Any,
             on_done: Callable[[Any], None] | None = None) -> TaskHandle:
@@ -200,6 +216,12 @@ class ChatPanel(QWidget):
 
     def clear(self) -> None:
         """Forget the conversation (the next customer at a kiosk must not see it)."""
+        if self._turn is not None:
+            self._turn.cancel()  # its reply would land in the next customer's conversation
+            self._turn = None
+            self._set_busy(-1)
+        self._set_busy(-len(self._queue))
+        self._queue.clear()
         self._entries.clear()
         self._rebuild()
 
@@ -214,12 +236,30 @@ class ChatPanel(QWidget):
         if self.submit_text(text):
             self.input.clear()
 
+    def _next_turn(self) -> None:
+        if self._turn is not None or not self._queue:
+            return
+        text, language = self._queue.popleft()
+
+        def finished(result: object) -> None:
+            self._turn = None
+            self._done(result)
+            self._next_turn()
+
+        def failed(error: AppError) -> None:
+            self._turn = None
+            self._failed(error)
+            self._next_turn()
+
+        self._turn = self._runner.submit(self._handler.handle, text, language, on_done=finished, on_error=failed)
+
     def _done(self, result: object) -> None:
         self._set_busy(-1)
-        if isinstance(result, list):  # a handler's reply: several results, several cards
-            self.add_results(result)
-        else:
-            self.add_result(result)
+        results = result if isinstance(result, list) else [result]  # a handler's reply: several cards
+        self.add_results(results)
+        for item in results:
+            if isinstance(item, Exchange):
+                self.exchangeReceived.emit(item)
 
     def _failed(self, error: AppError) -> None:
         self._set_busy(-1)
@@ -257,8 +297,11 @@ class ChatPanel(QWidget):
         if isinstance(card, ProductListCard):
             card.productActivated.connect(self.productRequested)
             card.pageRequested.connect(self.pageRequested)
-        elif isinstance(card, PromptCard):
-            card.formRequested.connect(self.formRequested)
+        elif isinstance(card, ReplyCard):
+            card.productActivated.connect(self.productRequested)
+            card.pageRequested.connect(self.pageRequested)
+            card.guideRequested.connect(self.guideRequested)
+            card.messageRequested.connect(self.submit_text)
         layout.addWidget(card, 1)
         layout.addStretch(0)
         return row
@@ -281,5 +324,8 @@ class ChatPanel(QWidget):
         self.input.setPlaceholderText(tr(self.language, "Ask about products, orders, returns…",
                                          "请输入您的问题，如商品、订单、退换货…"))
         self.send_button.setText(tr(self.language, "Send", "发送"))
-        self.typing.setText(tr(self.language, "Working on it…", "正在为您查询…"))
+        if self._warming:
+            self.typing.setText(tr(self.language, "Getting the assistant ready, one moment…", "智能客服准备中，请稍候…"))
+        else:
+            self.typing.setText(tr(self.language, "Working on it…", "正在为您查询…"))
         self.close_form.setToolTip(tr(self.language, "Close the form", "关闭表单"))

@@ -1,26 +1,28 @@
-"""What the chat box does with typed text, behind a boundary a dialogue manager will replace.
+"""What the chat box does with typed text: hand it to the assistant, one turn of a session at a time.
 
 Plain Python (no Qt) on purpose: a handler runs on a worker thread and returns plain results
-that the chat panel turns into cards, so it can move below the UI layer unchanged.
+that the chat panel turns into cards. The task runner has several workers, so two quick sends
+could otherwise run the dialogue manager on one session at once and interleave its slots; every
+turn of a conversation therefore holds that conversation's lock.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from desktop_app.core.text import clean_text
-from desktop_app.service.catalog import CatalogService
-from desktop_app.service.types import SearchQuery
+from desktop_app.dialogue.pipeline import Assistant, Exchange
+from desktop_app.dialogue.state import SessionState
 
 log = logging.getLogger(__name__)
 
-#: The catalog search matches product names, so longer text cannot match anything anyway.
-MAX_SEARCH_CHARS = 60
-_ORDER_NUMBER = re.compile(r"(?<!\d)(?:\d[\s\-]?){15}\d(?!\d)")
-_ORDER_WORD = re.compile(r"订单|\borders?\b", re.IGNORECASE)
+#: The dialogue reads at most this much; a pasted essay is cut before it reaches the classifier.
+MAX_TURN_CHARS = 2_000
+#: How long closing the window waits for a running turn before giving up on ending its session.
+END_WAIT_S = 5.0
 
 
 class ChatHandler(Protocol):
@@ -31,60 +33,192 @@ class ChatHandler(Protocol):
 
 @dataclass(frozen=True)
 class AssistantText:
-    """A plain assistant reply, kept in both languages so a language switch can re-render it."""
+    """A plain assistant line, kept in both languages so a language switch can re-render it."""
 
     text_en: str
     text_zh: str
 
     def text(self, language: str) -> str:
         return self.text_zh if language == "zh" else self.text_en
+
+
+def mask_entity(kind: str, value: str) -> str:
+    """An entity value safe to show: an order number keeps its last four digits, phone digits none."""
+    if kind == "phone_last4":
+        return "****"
+    if kind == "order_ref":
+        digits = "".join(ch for ch in value if ch.isdigit())
+        return f"…{digits[-4:]}" if digits else "…"
+    return value
 
 
 @dataclass(frozen=True)
-class FormRequest:
-    """Ask the customer to use a structured form (e.g. to verify an order) instead of guessing."""
+class EntityRow:
+    """One understood entity as the session panel may show it (already masked)."""
 
-    form: str  # "order" | "return" | "search" | "product" | "recommend" | "handoff"
-    text_en: str
-    text_zh: str
-    order_ref: str | None = None
-    search_text: str | None = None
-
-    def text(self, language: str) -> str:
-        return self.text_zh if language == "zh" else self.text_en
+    kind: str
+    value: str
+    confidence: float
+    partial: bool = False
 
 
-class KeywordChatHandler:
-    """Order talk goes to the verification form; anything else is a catalog name search."""
+def entity_rows(exchange: Exchange, st: SessionState) -> tuple[EntityRow, ...]:
+    """The turn's entities, masked; four digits that proved an order are phone digits, whatever the
+    classifier called them ("1915" answering "the last four digits of your phone?")."""
+    phone_digits = {d for d in st.verified.values() if d}
+    rows = []
+    for e in exchange.fused.entities:
+        value = str(e.value)
+        shown = "****" if value in phone_digits else mask_entity(e.kind, value)
+        kind = f"{e.kind}:{e.key}" if e.key else e.kind
+        rows.append(EntityRow(kind, shown, e.confidence, e.partial))
+    return tuple(rows)
 
-    def __init__(self, catalog: CatalogService) -> None:
-        self._catalog = catalog
+
+@dataclass(frozen=True)
+class SessionSlots:
+    """A copy of the slots after a turn, safe to read on the GUI thread; the order is masked here.
+
+    The session state itself keeps changing on worker threads, and the full order number must
+    never reach a widget that is shown to whoever stands at the screen.
+    """
+
+    language: str
+    turns: int
+    current_order_tail: str | None
+    current_product: str | None
+    verified: bool
+    form_kind: str | None
+    form_step: str | None
+    pending_intent: str | None
+    awaiting_phone: bool
+    handed_off: bool
+    #: The feeling the dialogue acts on: this turn's, or a recent stronger one not yet resolved.
+    mood: str = "neutral"
+    mood_intensity: float = 0.0
+    entities: tuple[EntityRow, ...] = ()
+
+    @classmethod
+    def of(cls, st: SessionState, exchange: Exchange | None = None) -> SessionSlots:
+        order = st.current_order
+        return cls(
+            language=st.language,
+            turns=st.turns,
+            current_order_tail=order[-4:] if order else None,
+            current_product=st.current_product,
+            verified=bool(order and order in st.verified),
+            form_kind=st.form.kind.value if st.form else None,
+            form_step=st.form.step if st.form else None,
+            pending_intent=st.pending_intent,
+            awaiting_phone=st.pending_order_ref is not None,
+            handed_off=st.handed_off,
+            mood=st.mood.label.value,
+            mood_intensity=st.mood.intensity,
+            entities=entity_rows(exchange, st) if exchange is not None else (),
+        )
+
+
+@dataclass
+class _Conversation:
+    """One conversation's state and the lock its turns take; replaced whole by a reset."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    state: SessionState | None = None
+    #: The window language seen at the last turn: a change means the customer switched it on purpose.
+    window_language: str | None = None
+    #: Orders proven through a form before the first typed turn (applied when the session starts).
+    verified: dict[str, str] = field(default_factory=dict)
+    current_order: str | None = None
+
+
+class AssistantChatHandler:
+    """Typed text → the assistant (understanding, fusion, dialogue) → ``[Exchange]``."""
+
+    def __init__(self, assistant: Callable[[], Assistant], *, customer_code: str | None = None) -> None:
+        self._provide = assistant
+        self._assistant: Assistant | None = None
+        self._build_lock = threading.Lock()
+        self._guard = threading.Lock()  # protects the swap of ``_current`` only; never held for a turn
+        self._current = _Conversation()
+        self.customer_code = customer_code
+        self.latest_slots: SessionSlots | None = None
+        self.warmed = threading.Event()
+
+    @property
+    def assistant(self) -> Assistant:
+        """Built once even when the warm-up and the first question race for it."""
+        with self._build_lock:
+            if self._assistant is None:
+                self._assistant = self._provide()
+            return self._assistant
+
+    @property
+    def session(self) -> SessionState | None:
+        """The current conversation's session (None before its first turn); mutated by worker threads."""
+        return self._conversation().state
+
+    def warm_up(self) -> None:
+        """Load the classifier (seconds on a cold start) before the first question needs it."""
+        try:
+            self.assistant.understander.understand("你好")
+        finally:
+            self.warmed.set()
 
     def handle(self, text: str, language: str) -> list[object]:
-        cleaned = clean_text(text)
-        if not cleaned:
-            return [AssistantText("Please type a question, or use one of the buttons above.",
-                                  "请输入您的问题，或使用上方的功能按钮。")]
-        number = _ORDER_NUMBER.search(cleaned)
-        if number or _ORDER_WORD.search(cleaned):
-            ref = re.sub(r"\D", "", number.group(0)) if number else None
-            return [FormRequest(
-                "order",
-                "To protect your privacy, please confirm the order with the last 4 digits of its phone number.",
-                "为保护您的隐私，请在订单查询中填写订单号和下单手机号后四位。",
-                order_ref=ref,
-            )]
-        query = cleaned[:MAX_SEARCH_CHARS]
-        result = self._catalog.search(SearchQuery(text=query))
-        log.debug("chat search matched %d products", result.total)
-        if result.total == 0:
-            return [FormRequest(
-                "search",
-                "No products matched those words. Try the search form to filter by category, price or features.",
-                "没有找到名称匹配的商品。试试商品搜索，按类目、价格或功能筛选。",
-                search_text=query,
-            )]
-        return [
-            AssistantText(f"Products matching “{query}”:", f"为您找到与“{query}”相关的商品："),
-            result,
-        ]
+        conversation = self._conversation()
+        with conversation.lock:
+            st = self._session(conversation, language)
+            exchange: Exchange = self.assistant.ask(st, text[:MAX_TURN_CHARS])
+            self.latest_slots = SessionSlots.of(st, exchange)
+        log.debug("turn %d: %s (%.2f) → %s", st.turns, exchange.reply.intent, exchange.reply.confidence,
+                  exchange.reply.outcome.value)
+        return [exchange]
+
+    def note_verified(self, order_number: str, phone_last4: str) -> None:
+        """An order proven through a form counts for the chat too ("where is it now?" then works)."""
+        conversation = self._conversation()
+        with conversation.lock:
+            if conversation.state is None:
+                conversation.verified[order_number] = phone_last4
+                conversation.current_order = order_number
+            else:
+                conversation.state.verified[order_number] = phone_last4
+                conversation.state.current_order = order_number
+                self.latest_slots = SessionSlots.of(conversation.state)
+
+    def reset(self, wipe: bool, *, timeout_s: float | None = None) -> bool:
+        """End the conversation (New chat); ``wipe`` deletes its stored turns (a kiosk visitor left).
+
+        New turns go to a fresh conversation at once; the old one ends after its running turn.
+        False when ``timeout_s`` passed first (its session is then left to the retention purge).
+        """
+        with self._guard:
+            old, self._current = self._current, _Conversation()
+            self.latest_slots = None
+        if not old.lock.acquire(timeout=-1 if timeout_s is None else timeout_s):
+            log.warning("a turn was still running; its session was not ended")
+            return False
+        try:
+            if old.state is not None:
+                self.assistant.dialogue.end_session(old.state, wipe=wipe)
+        finally:
+            old.lock.release()
+        return True
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _conversation(self) -> _Conversation:
+        with self._guard:
+            return self._current
+
+    def _session(self, conversation: _Conversation, language: str) -> SessionState:
+        """The conversation's session, started on its first turn; called with its lock held."""
+        if conversation.state is None:
+            st = self.assistant.new_session(language=language, customer_code=self.customer_code)
+            st.verified.update(conversation.verified)
+            st.current_order = conversation.current_order
+            conversation.state = st
+        elif conversation.window_language not in (None, language):
+            conversation.state.language = language  # digits-only answers now follow the new language
+        conversation.window_language = language
+        return conversation.state

@@ -53,7 +53,8 @@ def apply_fonts(qt_app: QApplication) -> str | None:
     return chosen
 
 
-def create_window(settings: Settings, *, app: App | None = None) -> tuple[QApplication, MainWindow]:
+def create_window(settings: Settings, *, app: App | None = None,
+                  kiosk: bool | None = None) -> tuple[QApplication, MainWindow]:
     """Application and window, not yet shown (the startup benchmark times this)."""
     started = time.perf_counter()
     qt_app = application()
@@ -62,7 +63,8 @@ def create_window(settings: Settings, *, app: App | None = None) -> tuple[QAppli
 
     services = app or build_app(settings)
     built = time.perf_counter()
-    window = MainWindow(services, language=settings.language)
+    window = MainWindow(services, language=settings.language,
+                        kiosk=settings.kiosk if kiosk is None else kiosk)
     log.info("window ready: store %.0f ms, window %.0f ms",
              (built - started) * 1000, (time.perf_counter() - built) * 1000)
     return qt_app, window
@@ -85,12 +87,12 @@ def run_window(settings: Settings, kiosk: bool = False) -> int:
     splash.show()
     qt_app.processEvents()
     try:
-        qt_app, window = create_window(settings)
+        qt_app, window = create_window(settings, kiosk=kiosk or settings.kiosk)
     finally:
         splash.close()
         splash.deleteLater()
     try:
-        if kiosk:
+        if window.kiosk:
             window.showFullScreen()
         else:
             window.show()

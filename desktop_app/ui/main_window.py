@@ -1,14 +1,14 @@
 """The service-desk window: action bar, conversation, inline forms, and a side area for panels.
 
-The window turns form requests into service calls on the task runner and results into cards;
-it holds no business rules. The right-hand tab area is where later panels (session, 3D guide,
-camera) are added with :meth:`MainWindow.add_side_panel`.
+Typed text goes to the assistant (understanding → fusion → dialogue) through the chat handler;
+the structured-action forms call the services directly. Both run on the task runner and come back
+as cards; the window holds no business rules. The right-hand tabs hold the session panel (laptop
+mode only), help, and 3D guides opened from a reply, added with :meth:`MainWindow.add_side_panel`.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -26,31 +26,23 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.app import App
-from desktop_app.core.vocabulary import CATEGORIES, attribute_label
-from desktop_app.service.types import OrderView, SearchQuery, yuan
-from desktop_app.ui import HANDOFF_REASON_LABELS, REASON_LABELS, RETURN_KIND_LABELS, tr
+from desktop_app.core.errors import AppError
+from desktop_app.dialogue.pipeline import Exchange
+from desktop_app.dialogue.reply import GuideOffer
+from desktop_app.ui import tr
 from desktop_app.ui.chat_panel import ChatPanel
-from desktop_app.ui.forms import (
-    ACTION_LABELS,
-    FORM_TYPES,
-    Form,
-    HandoffInput,
-    OrderForm,
-    OrderLookupInput,
-    ProductQuestion,
-    RecommendInput,
-    ReturnForm,
-    ReturnInput,
-    ReturnItemsInput,
-    SearchForm,
-)
-from desktop_app.ui.handlers import AssistantText, ChatHandler, FormRequest, KeywordChatHandler
+from desktop_app.ui.forms import ACTION_LABELS, Form
+from desktop_app.ui.forms_actions import FormActions
+from desktop_app.ui.handlers import AssistantChatHandler, AssistantText, ChatHandler
+from desktop_app.ui.session_panel import SessionPanel
 from desktop_app.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
 WINDOW_TITLE = "Service Desk 智能客服"
 SHUTDOWN_WAIT_MS = 5000
+#: Loading the classifier cannot be interrupted; closing during the warm-up waits for it this long.
+WARMUP_WAIT_MS = 20000
 
 STYLE = """
 QMainWindow, #conversationList, #chatPanel QScrollArea { background: #f4f5f7; }
@@ -79,6 +71,7 @@ QComboBox { min-height: 26px; }
 #avatar { min-width: 36px; max-width: 36px; min-height: 36px; max-height: 36px; border-radius: 18px;
           background: #ff5000; color: #ffffff; font-size: 11px; font-weight: 600; }
 #card { background: #ffffff; border: 1px solid #e6e8eb; border-radius: 12px; }
+#card[variant="reply"] { background: transparent; border: none; }
 #card[variant="user"] { background: #ff5000; border-color: #ff5000; }
 #card[variant="user"] QLabel { color: #ffffff; }
 #card[variant="error"] { background: #fff2f0; border-color: #ffccc7; }
@@ -100,57 +93,31 @@ QLabel[badge="bad"] { background: #fff1f0; color: #cf1322; }
 #returnStatus { font-size: 15px; font-weight: 600; color: #389e0d; }
 #returnStatus[created="false"] { color: #d48806; }
 #sidePanel { background: #ffffff; }
+#filterChip { background: #e6f4ff; color: #0958d9; border-radius: 9px; padding: 2px 10px; }
+QPushButton#suggestionChip { padding: 4px 12px; border-radius: 12px; }
+QPushButton#itemChoiceButton { padding: 6px 12px; }
+#sessionPanel, #sessionPanel > QWidget > QWidget { background: #ffffff; }
+#sessionPanel QProgressBar { border: 1px solid #e6e8eb; border-radius: 6px; background: #f4f5f7; font-size: 10px; }
+#sessionPanel QProgressBar::chunk { background: #ff9a66; border-radius: 5px; }
+#sessionPanel QTableWidget { border: 1px solid #e6e8eb; gridline-color: #eef0f2; }
+#sessionEmpty, #fusionExplanation, #modalities { color: #5b6470; }
 #helpText { color: #3b424b; }
 QStatusBar { background: #ffffff; color: #8a919a; border-top: 1px solid #e6e8eb; }
 """
 
 
-def _said(en: str, zh: str) -> AssistantText:
-    """A customer-side bubble describing a form request, in both languages."""
-    return AssistantText(en, zh)
-
-
-def _describe(query: SearchQuery) -> AssistantText:
-    """The customer's side of a search, e.g. "搜索：手机 · 快充 · ≤ ¥3,000.00"."""
-    parts: list[tuple[str, str]] = []
-    if query.text:
-        parts.append((f"“{query.text}”", f"“{query.text}”"))
-    if query.category:
-        term = CATEGORIES[query.category]
-        parts.append((term.en, term.zh))
-    for f in query.attributes:
-        value = f.value or ""
-        parts.append((attribute_label(f.key, value, "en"), attribute_label(f.key, value, "zh")))
-    if query.min_price_fen is not None:
-        parts.append((f"≥ {yuan(query.min_price_fen)}", f"≥ {yuan(query.min_price_fen)}"))
-    if query.max_price_fen is not None:
-        parts.append((f"≤ {yuan(query.max_price_fen)}", f"≤ {yuan(query.max_price_fen)}"))
-    if query.in_stock_only:
-        parts.append(("in stock", "有货"))
-    en = " · ".join(p[0] for p in parts) or "all products"
-    zh = " · ".join(p[1] for p in parts) or "全部商品"
-    return AssistantText(f"Search: {en}", f"搜索：{zh}")
-
-
-def _recommend(app: App, customer_code: str) -> object:
-    """Runs on a worker: an empty list would be a blank card, so say why there is none."""
-    recommendations = app.recommendations.for_customer(customer_code)
-    if not recommendations:
-        return AssistantText(
-            "No personal recommendations yet: this member has no purchases or views to go on.",
-            "暂时没有个性化推荐：该会员还没有可参考的购买或浏览记录。")
-    return recommendations
-
-
-class MainWindow(QMainWindow):
+class MainWindow(FormActions, QMainWindow):
     languageChanged = Signal(str)
 
     def __init__(self, app: App, runner: TaskRunner | None = None, *, language: str | None = None,
-                 handler: ChatHandler | None = None, parent: QWidget | None = None) -> None:
+                 handler: ChatHandler | None = None, kiosk: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app = app
         self.language = language or app.settings.language
+        self.kiosk = kiosk
         self.runner = runner or TaskRunner(self)
+        self.warming = False
+        self.guides: dict[str, QWidget] = {}
         self.setObjectName("mainWindow")
         self.setWindowTitle(WINDOW_TITLE)
         self.setStyleSheet(STYLE)
@@ -164,10 +131,11 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self._header())
         column.addWidget(self._action_bar())
-        self.chat = ChatPanel(self.runner, handler or KeywordChatHandler(app.catalog), self.language)
-        self.chat.formRequested.connect(self._on_form_request)
+        self.chat = ChatPanel(self.runner, handler or AssistantChatHandler(lambda: app.assistant), self.language)
         self.chat.productRequested.connect(self._ask_product_by_id)
         self.chat.pageRequested.connect(self._search)
+        self.chat.guideRequested.connect(self.open_guide)
+        self.chat.exchangeReceived.connect(self._on_exchange)
         self.side = QTabWidget()
         self.side.setObjectName("sidePanel")
         self.side.setDocumentMode(True)
@@ -179,6 +147,10 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([820, 340])
         column.addWidget(self.splitter, 1)
         self.setCentralWidget(root)
+        self.session_panel: SessionPanel | None = None
+        if not kiosk:  # what the assistant understood is for staff, not for a kiosk's visitors
+            self.session_panel = SessionPanel(self.language)
+            self.add_side_panel(self.session_panel, "Session", "会话")
         self.help = self._help_panel()
         self.add_side_panel(self.help, "Help", "帮助")
         self._retranslate()
@@ -187,6 +159,7 @@ class MainWindow(QMainWindow):
             "search the catalog and recommend products. Type a question or choose an action above.",
             "您好！我可以帮您查询订单物流、办理退换货、解答商品问题、搜索商品和推荐好物。"
             "请输入问题，或点击上方的功能按钮。"))
+        self._warm_up()
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -259,6 +232,8 @@ class MainWindow(QMainWindow):
         for form in self._forms.values():
             form.set_language(language)
         self.chat.set_language(language)
+        if self.session_panel is not None:
+            self.session_panel.set_language(language)
         self.languageChanged.emit(language)
 
     def _retranslate(self) -> None:
@@ -289,99 +264,90 @@ class MainWindow(QMainWindow):
 
     # -- actions ---------------------------------------------------------------------------
 
-    def open_form(self, key: str) -> Form:
-        form = self._forms.get(key)
-        if form is None:
-            form = FORM_TYPES[key](self.language)
-            form.submitted.connect(self._on_submitted)
-            if isinstance(form, ReturnForm):
-                form.itemsRequested.connect(self._load_return_items)
-            self._forms[key] = form
-        self.chat.set_form(form)
-        return form
-
     def new_conversation(self) -> None:
+        """New chat: a fresh assistant session; a kiosk also deletes the last visitor's stored turns."""
         self.chat.clear()
         self.chat.set_form(None)
         for form in self._forms.values():
             form.deleteLater()
         self._forms.clear()
+        if self.session_panel is not None:
+            self.session_panel.clear()
+        reset = getattr(self.chat.handler, "reset", None)
+        if reset is not None:  # ends the old session after any turn still running on it
+            self.runner.submit(reset, self.kiosk)
 
-    def _on_form_request(self, request: FormRequest) -> None:
-        form = self.open_form(request.form)
-        if isinstance(form, OrderForm):
-            form.prefill(request.order_ref)
-        elif isinstance(form, SearchForm):
-            form.prefill(request.search_text)
+    def open_guide(self, offer: GuideOffer) -> QWidget | None:
+        """Show a product's 3D assembly guide in a side tab (one tab per product, reused)."""
+        widget = self.guides.get(offer.sku)
+        if widget is None:
+            widget = self._guide_widget(offer)
+            if widget is None:
+                return None
+            self.guides[offer.sku] = widget
+            self.add_side_panel(widget, f"3D guide · {offer.name}", f"3D 指引 · {offer.name}")
+            sizes = self.splitter.sizes()
+            if sizes[1] < 520:  # the player needs room for its view and step list
+                self.splitter.setSizes([max(sum(sizes) - 560, 400), 560])
+        self.side.setCurrentWidget(widget)
+        return widget
 
-    def _on_submitted(self, request: Any) -> None:
-        if isinstance(request, OrderLookupInput):
-            self._lookup_order(request)
-        elif isinstance(request, ReturnInput):
-            self._return(request)
-        elif isinstance(request, SearchQuery):
-            self._search(request)
-        elif isinstance(request, ProductQuestion):
-            self.chat.add_user_text(_said(f"About product {request.sku}", f"咨询商品 {request.sku}"))
-            catalog = self.app.catalog
-            self.chat.run(lambda: catalog.answer(request.sku, destination_city=request.destination_city))
-        elif isinstance(request, RecommendInput):
-            self.chat.add_user_text(_said("Recommend something for me", "给我推荐一些商品"))
-            self.chat.run(_recommend, self.app, request.customer_code)
-        elif isinstance(request, HandoffInput):
-            en, zh = HANDOFF_REASON_LABELS[request.reason]
-            self.chat.add_user_text(_said(f"Talk to a person: {en}", f"转人工：{zh}"))
-            handoff = self.app.handoff
-            self.chat.run(lambda: handoff.open_ticket(
-                reason=request.reason, priority=request.priority, summary=request.summary))
-        else:
-            log.error("unhandled form request %s", type(request).__name__)
+    def _guide_widget(self, offer: GuideOffer) -> QWidget | None:
+        """The guide player for ``offer``, or None after showing why it cannot open."""
+        path = self.app.settings.assets_dir / "models3d" / offer.sku
+        try:
+            from desktop_app.ui.guide_player import GuidePlayerWidget
 
-    def _lookup_order(self, request: OrderLookupInput) -> None:
-        tail = request.order_ref[-4:]
-        self.chat.add_user_text(_said(f"Where is my order …{tail}?", f"查询订单 …{tail}"))
-        orders = self.app.orders
-        self.chat.run(lambda: orders.lookup(request.order_ref, phone_last4=request.phone_last4))
+            widget = GuidePlayerWidget(language=self.language)
+        except Exception:  # a missing renderer or a broken install must not take the chat down
+            log.exception("the 3D guide player could not start")
+            self._guide_failed(offer)
+            return None
+        widget.setObjectName("guidePlayer")
+        widget.load_failed.connect(lambda _message: self._guide_failed(offer))
+        if offer.step > 1:
+            def jump(_step: int) -> None:  # the first step shown means the guide has opened
+                widget.step_changed.disconnect(jump)
+                if widget.player is not None:
+                    widget.player.goto(offer.step - 1)
+            widget.step_changed.connect(jump)
+        widget.open_guide(path)
+        return widget
 
-    def _load_return_items(self, request: ReturnItemsInput) -> None:
-        form = self._forms.get("return")
+    def _guide_failed(self, offer: GuideOffer) -> None:
+        self.chat.add_result(AppError(
+            f"Sorry, the 3D guide for {offer.name} cannot be shown on this device. "
+            "Ask a staff member for the printed instructions.",
+            message_zh=f"抱歉，本设备暂时无法显示{offer.name}的 3D 安装指引，请向工作人员索取纸质说明书。"))
 
-        def fill(view: OrderView) -> None:
-            if isinstance(form, ReturnForm):
-                form.set_items(view.lines)
-            self.statusBar().showMessage(tr(self.language, f"{len(view.lines)} item(s) found",
-                                            f"找到 {len(view.lines)} 件商品"), 5000)
+    def _on_exchange(self, exchange: Exchange) -> None:
+        if self.session_panel is not None:
+            self.session_panel.show_exchange(exchange, getattr(self.chat.handler, "latest_slots", None))
 
-        orders = self.app.orders
-        self.chat.run(lambda: orders.lookup(request.order_ref, phone_last4=request.phone_last4), on_done=fill)
+    def _warm_up(self) -> None:
+        """Load the classifier in the background so the first question is answered quickly."""
+        warm_up = getattr(self.chat.handler, "warm_up", None)
+        if warm_up is None:
+            return
+        self.warming = True
+        self.chat.set_warming(True)
 
-    def _return(self, request: ReturnInput) -> None:
-        kind_en, kind_zh = RETURN_KIND_LABELS[request.kind.value]
-        reason_en, reason_zh = REASON_LABELS[request.reason.value]
-        tail = request.order_ref[-4:]
-        if request.file:
-            said = _said(f"File a {kind_en.lower()} for order …{tail} ({reason_en})",
-                         f"申请{kind_zh}：订单 …{tail}（{reason_zh}）")
-            call = self.app.returns.file
-        else:
-            said = _said(f"Can I {kind_en.lower()} order …{tail}? ({reason_en})",
-                         f"订单 …{tail} 能否{kind_zh}？（{reason_zh}）")
-            call = self.app.returns.check
-        self.chat.add_user_text(said)
-        self.chat.run(lambda: call(request.order_ref, kind=request.kind, reason=request.reason,
-                                   item_id=request.item_id, phone_last4=request.phone_last4))
+        def warmed(_result: object = None) -> None:
+            self.warming = False
+            self.chat.set_warming(False)
 
-    def _search(self, query: SearchQuery) -> None:
-        if query.page == 1:
-            self.chat.add_user_text(_describe(query))
-        self.chat.run(self.app.catalog.search, query)
-
-    def _ask_product_by_id(self, product_id: int) -> None:
-        self.chat.run(self.app.catalog.answer, product_id)
+        self.runner.submit(warm_up, on_done=warmed, on_error=warmed)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt naming)
-        if not self.runner.shutdown(SHUTDOWN_WAIT_MS):
+        for widget in self.guides.values():
+            shutdown = getattr(widget, "shutdown", None)
+            if shutdown is not None:
+                shutdown()  # its render thread owns a GL context; child widgets get no close event
+        if not self.runner.shutdown(SHUTDOWN_WAIT_MS + (WARMUP_WAIT_MS if self.warming else 0)):
             log.warning("closing with background work still running")
+        reset = getattr(self.chat.handler, "reset", None)
+        if reset is not None:
+            reset(self.kiosk, timeout_s=SHUTDOWN_WAIT_MS / 1000)
         super().closeEvent(event)

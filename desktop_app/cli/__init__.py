@@ -10,6 +10,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from desktop_app.core.errors import AppError
 
@@ -57,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = load_settings()
+        if args.kiosk:
+            settings = replace(settings, kiosk=True)
         configure_logging("DEBUG" if args.verbose else settings.log_level, settings.data_dir / "logs",
                           console_level="DEBUG" if args.verbose else "WARNING")
         if args.command is None:

@@ -33,12 +33,12 @@ def test_spoken_question_round_trip(speaker: Speaker, tmp_path: Path, question: 
     assert clip.duration > 1.0
     transcript = engine("faster-whisper").transcribe(clip)
     assert transcript.language == "en"
+    # espeak-ng's robotic voice costs Whisper a word or two ("has not arrived" → "does not arrive");
+    # what must survive the round trip is the meaning.
     edits, n = error_rate(question, transcript.text, "en")
-    assert edits / n <= 0.2, transcript.text
-    try:
-        from desktop_app.nlu.understand import Understander
-    except ImportError:
-        pytest.skip("desktop_app.nlu is not available; the words were checked")
+    assert edits / n <= 0.3, transcript.text
+    from desktop_app.nlu.understand import Understander
+
     result = Understander().understand(transcript.text)
     assert result.intent.value == intent, (transcript.text, result.intent)
 

@@ -6,6 +6,7 @@ directory; each test gets its own copy (database and key file), so tests never s
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import threading
@@ -66,6 +67,24 @@ def app(app_settings: Settings) -> Iterator[App]:
     services = build_app(app_settings)
     yield services
     services.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_garbage_on_the_main_thread() -> Iterator[None]:
+    """As in the app (ui/gc_guard.py): no automatic collection, so a render or worker thread never
+    frees Qt or GL objects owned by another thread; each test's garbage is collected here instead."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    yield
+    gc.collect()
+    if was_enabled:
+        gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 def _python_threads() -> set[threading.Thread]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -180,8 +179,7 @@ def import_clvrai(item_xml: Path, recipe_yaml: Path, out_dir: Path, *, product_i
         src = (item_xml.parent / b.mesh_file).resolve()
         if not src.is_file():
             raise GuideError(f"{item_xml}: mesh file '{b.mesh_file}' of '{body}' not found.")
-        dest = mesh_dir / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', body)}{src.suffix.lower()}"
-        shutil.copyfile(src, dest)
+        dest = _import_mesh(src, mesh_dir / re.sub(r"[^A-Za-z0-9_.-]", "_", body))
         m = world[body] @ b.mesh_pose
         pose = Pose(tuple(float(v) for v in m[:3, 3]), matrix_to_quat(m[:3, :3]))  # type: ignore[arg-type]
         name, kind = names[body]
@@ -211,6 +209,28 @@ def import_clvrai(item_xml: Path, recipe_yaml: Path, out_dir: Path, *, product_i
     write_guide_codes(guide, out_dir / "qr")
     log.info("imported %s as %s: %d parts, %.1f x %.1f x %.1f cm", model, guide.product_id, len(parts), *dims)
     return ImportResult(load_guide(out_dir), out_dir, dims)  # type: ignore[arg-type]
+
+
+#: The source meshes carry up to ~15k triangles for a flat table top; the software GL of a kiosk
+#: without a GPU draws every one each frame, so imports are decimated to what the eye can tell.
+MAX_IMPORT_TRIANGLES = 1500
+
+
+def _import_mesh(src: Path, dest_stem: Path) -> Path:
+    """Copy one part mesh as PLY, merging duplicated vertices and decimating dense meshes."""
+    import open3d as o3d
+
+    mesh = o3d.io.read_triangle_mesh(str(src))
+    if not mesh.has_triangles():
+        raise GuideError(f"{src}: not a readable triangle mesh.")
+    mesh.remove_duplicated_vertices()
+    if len(mesh.triangles) > MAX_IMPORT_TRIANGLES:
+        mesh = mesh.simplify_quadric_decimation(MAX_IMPORT_TRIANGLES)
+    mesh.remove_unreferenced_vertices()
+    dest = dest_stem.with_suffix(".ply")
+    if not o3d.io.write_triangle_mesh(str(dest), mesh):
+        raise GuideError(f"could not write {dest}.")
+    return dest
 
 
 def _stand_on_floor(parts: list[Part], out_dir: Path) -> list[Part]:

@@ -7,9 +7,9 @@ and ``cards_reply`` (a whole assistant turn); they are re-exported here so calle
 from __future__ import annotations
 
 import logging
+import sys
 
 from desktop_app.core.errors import AppError
-from desktop_app.dialogue.pipeline import Exchange
 from desktop_app.dialogue.reply import GuideOffer, ItemChoice, Reply
 from desktop_app.service.types import (
     OrderView,
@@ -30,10 +30,20 @@ from desktop_app.ui.handlers import AssistantText
 
 __all__ = [
     "Card", "ErrorCard", "GuideOfferCard", "ItemChoiceCard", "OrderTimelineCard", "ProductCard", "ProductListCard",
-    "ReplyCard", "ReturnDecisionCard", "ReturnRequestCard", "TextCard", "TicketCard", "card_for",
+    "ReplyCard", "ReturnDecisionCard", "ReturnRequestCard", "TextCard", "TicketCard", "card_for", "is_exchange",
 ]
 
 log = logging.getLogger(__name__)
+
+
+def is_exchange(result: object) -> bool:
+    """Whether ``result`` is one assistant turn, without importing the dialogue stack.
+
+    The pipeline imports scikit-learn (seconds); while it is not loaded no turn can exist, so
+    the window starts without it.
+    """
+    pipeline = sys.modules.get("desktop_app.dialogue.pipeline")
+    return pipeline is not None and isinstance(result, pipeline.Exchange)
 
 
 def card_for(result: object, language: str) -> Card:
@@ -41,8 +51,8 @@ def card_for(result: object, language: str) -> Card:
 
     An assistant turn (``Exchange`` or ``Reply``) renders in the reply's own language.
     """
-    if isinstance(result, Exchange):
-        return ReplyCard(result.reply)
+    if is_exchange(result):
+        return ReplyCard(result.reply)  # type: ignore[attr-defined]
     if isinstance(result, Reply):
         return ReplyCard(result)
     if isinstance(result, AppError):

@@ -1,9 +1,10 @@
 """The conversation: reply cards on the left, the customer's bubbles on the right, a text box below.
 
 The panel keeps the plain results, not just their widgets, so a language switch rebuilds every
-card (an assistant turn keeps its own language). Typed text goes to a pluggable ``ChatHandler``
-run on the task runner; the panel itself never calls a service. A suggestion chip or a numbered
-item on a reply card is sent exactly as if the customer had typed it.
+card (an assistant turn keeps its own language). Typed text and transcripts go to a pluggable
+``ChatHandler`` run on the task runner, one turn at a time in the order given; the panel itself
+never calls a service. A suggestion chip or a numbered item on a reply card is sent exactly as
+if the customer had typed it. Each assistant turn carries a one-line "why" under its card.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import AppError
 from desktop_app.core.text import clean_text
 from desktop_app.ui import tr
-from desktop_app.dialogue.pipeline import Exchange
-from desktop_app.ui.cards import Card, ProductListCard, ReplyCard, TextCard, card_for
+from desktop_app.ui.cards import Card, ProductListCard, ReplyCard, card_for, is_exchange
+from desktop_app.ui.chat_rows import assistant_row, spoken, user_row
 from desktop_app.ui.handlers import AssistantText, ChatHandler
 from desktop_app.ui.tasks import TaskHandle, TaskRunner
 
@@ -42,11 +43,13 @@ MAX_ENTRIES = 200
 MAX_INPUT_CHARS = 20_000
 
 
+
 class ChatPanel(QWidget):
     productRequested = Signal(int)  # a product row's "details"
     pageRequested = Signal(object)  # SearchQuery for another page
     guideRequested = Signal(object)  # GuideOffer: "open the 3D guide"
     exchangeReceived = Signal(object)  # Exchange: one assistant turn arrived (the session panel shows it)
+    turnFailed = Signal(object)  # AppError: a turn could not be answered
 
     def __init__(self, runner: TaskRunner, handler: ChatHandler, language: str,
                  parent: QWidget | None = None) -> None:
@@ -61,8 +64,10 @@ class ChatPanel(QWidget):
         self._warming = False
         #: Typed turns go to the handler one at a time, in the order sent: two workers could
         #: otherwise start the second before the first ("return my phone", then its order number).
-        self._queue: deque[tuple[str, str]] = deque()
+        self._queue: deque[tuple[str, object, str]] = deque()  # (kind "text" | "voice", payload, language)
         self._turn: TaskHandle | None = None
+        #: Typed text this returns True for is consumed before it reaches the handler ("next step").
+        self.command_filter: Callable[[str], bool] | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -145,10 +150,28 @@ class ChatPanel(QWidget):
         shown = clean_text(text, max_chars=MAX_INPUT_CHARS)
         if shown:
             self.add_user_text(shown)
-        self._queue.append((text, self.language))
+        self._enqueue("text", text)
+        return True
+
+    def submit_voice(self, transcript: Any) -> bool:
+        """A spoken turn: the transcript as the customer's bubble, then the handler's voice path."""
+        text = getattr(transcript, "text", "")
+        if not text.strip():
+            return False
+        self.add_user_text(spoken(clean_text(text, max_chars=MAX_INPUT_CHARS)))
+        self._enqueue("voice", transcript)
+        return True
+
+    def add_exchange(self, exchange: object) -> None:
+        """A turn answered outside the queue (observations settled alone), shown like any reply."""
+        self.add_result(exchange)
+        if is_exchange(exchange):
+            self.exchangeReceived.emit(exchange)
+
+    def _enqueue(self, kind: str, payload: object) -> None:
+        self._queue.append((kind, payload, self.language))
         self._set_busy(+1)
         self._next_turn()
-        return True
 
     def set_warming(self, warming: bool) -> None:
         """While the assistant loads, the typing note says a question will wait a moment."""
@@ -233,13 +256,16 @@ class ChatPanel(QWidget):
 
     def _send(self) -> None:
         text = self.input.text()
+        if text.strip() and self.command_filter is not None and self.command_filter(text):
+            self.input.clear()
+            return
         if self.submit_text(text):
             self.input.clear()
 
     def _next_turn(self) -> None:
         if self._turn is not None or not self._queue:
             return
-        text, language = self._queue.popleft()
+        kind, payload, language = self._queue.popleft()
 
         def finished(result: object) -> None:
             self._turn = None
@@ -251,19 +277,21 @@ class ChatPanel(QWidget):
             self._failed(error)
             self._next_turn()
 
-        self._turn = self._runner.submit(self._handler.handle, text, language, on_done=finished, on_error=failed)
+        handle = getattr(self._handler, "handle_voice") if kind == "voice" else self._handler.handle
+        self._turn = self._runner.submit(handle, payload, language, on_done=finished, on_error=failed)
 
     def _done(self, result: object) -> None:
         self._set_busy(-1)
         results = result if isinstance(result, list) else [result]  # a handler's reply: several cards
         self.add_results(results)
         for item in results:
-            if isinstance(item, Exchange):
+            if is_exchange(item):
                 self.exchangeReceived.emit(item)
 
     def _failed(self, error: AppError) -> None:
         self._set_busy(-1)
         self.add_result(error)
+        self.turnFailed.emit(error)
 
     def _set_busy(self, delta: int) -> None:
         self._busy = max(0, self._busy + delta)
@@ -279,32 +307,16 @@ class ChatPanel(QWidget):
         self._rows.insertWidget(self._rows.count() - 1, self._row(role, item))
 
     def _row(self, role: str, item: object) -> QWidget:
-        row = QWidget()
-        row.setObjectName("userRow" if role == "user" else "assistantRow")
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(8)
         if role == "user":
-            layout.addStretch(1)
-            text = item.text(self.language) if isinstance(item, AssistantText) else str(item)
-            layout.addWidget(TextCard(text, self.language, "user"))
-            return row
-        avatar = QLabel(tr(self.language, "CS", "客服"))
-        avatar.setObjectName("avatar")
-        avatar.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(avatar, 0, Qt.AlignmentFlag.AlignTop)
+            return user_row(item, self.language)
         card = card_for(item, self.language)
-        if isinstance(card, ProductListCard):
+        if isinstance(card, (ProductListCard, ReplyCard)):
             card.productActivated.connect(self.productRequested)
             card.pageRequested.connect(self.pageRequested)
-        elif isinstance(card, ReplyCard):
-            card.productActivated.connect(self.productRequested)
-            card.pageRequested.connect(self.pageRequested)
+        if isinstance(card, ReplyCard):
             card.guideRequested.connect(self.guideRequested)
             card.messageRequested.connect(self.submit_text)
-        layout.addWidget(card, 1)
-        layout.addStretch(0)
-        return row
+        return assistant_row(card, self.language, getattr(item, "fused", None) if is_exchange(item) else None)
 
     def _rebuild(self) -> None:
         while self._rows.count() > 1:

@@ -1,21 +1,30 @@
-"""What the chat box does with typed text: hand it to the assistant, one turn of a session at a time.
+"""What the chat box does with a turn: hand it to the assistant, one turn of a session at a time.
 
 Plain Python (no Qt) on purpose: a handler runs on a worker thread and returns plain results
 that the chat panel turns into cards. The task runner has several workers, so two quick sends
 could otherwise run the dialogue manager on one session at once and interleave its slots; every
 turn of a conversation therefore holds that conversation's lock.
+
+Typed text, transcripts and camera observations all arrive here. Observations are parked in a
+small list guarded by its own lock (the camera must never wait for a running turn) and handed
+to the assistant at the start of the next turn, or settled alone once their window has passed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from desktop_app.dialogue.pipeline import Assistant, Exchange
-from desktop_app.dialogue.state import SessionState
+if TYPE_CHECKING:  # the dialogue stack imports scikit-learn (seconds); the window must not wait for it
+    from desktop_app.dialogue.pipeline import Assistant, Exchange
+    from desktop_app.dialogue.state import SessionState
+    from desktop_app.fusion.hypothesis import Hypothesis
+    from desktop_app.voice.transcriber import Transcript
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +138,11 @@ class _Conversation:
     #: Orders proven through a form before the first typed turn (applied when the session starts).
     verified: dict[str, str] = field(default_factory=dict)
     current_order: str | None = None
+    #: Camera and QR hypotheses not yet handed to the session (guarded by ``observed_lock``).
+    observed: list[Hypothesis] = field(default_factory=list)
+    observed_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Observations that only refresh what the camera keeps seeing: fused with words, never answered alone.
+    context_only: list[Hypothesis] = field(default_factory=list)
 
 
 class AssistantChatHandler:
@@ -170,8 +184,62 @@ class AssistantChatHandler:
             st = self._session(conversation, language)
             exchange: Exchange = self.assistant.ask(st, text[:MAX_TURN_CHARS])
             self.latest_slots = SessionSlots.of(st, exchange)
-        log.debug("turn %d: %s (%.2f) → %s", st.turns, exchange.reply.intent, exchange.reply.confidence,
-                  exchange.reply.outcome.value)
+        _log_turn(st, exchange)
+        return [exchange]
+
+    def handle_voice(self, transcript: Transcript, language: str) -> list[object]:
+        """A spoken turn: the transcript with its confidence and tone, fused like typed text."""
+        conversation = self._conversation()
+        with conversation.lock:
+            st = self._session(conversation, language)
+            _age_from_end_of_speech(st, float(getattr(transcript, "seconds", 0.0) or 0.0))
+            exchange: Exchange = self.assistant.ask_voice(st, transcript)
+            self.latest_slots = SessionSlots.of(st, exchange)
+        _log_turn(st, exchange)
+        return [exchange]
+
+    def observe(self, hypothesis: Hypothesis, *, context_only: bool = False) -> None:
+        """Park a camera or QR hypothesis for this turn; never waits for a running turn.
+
+        ``context_only``: the camera still sees what it already reported; the next words are
+        fused with it, but it is not answered again on its own.
+        """
+        conversation = self._conversation()
+        with conversation.observed_lock:
+            conversation.observed.append(hypothesis)
+            if context_only:
+                conversation.context_only = [*conversation.context_only[-8:], hypothesis]
+
+    def has_observations(self) -> bool:
+        """Whether anything waits to be settled (refresh-only observations do not count)."""
+        conversation = self._conversation()
+        with conversation.observed_lock:
+            waiting = [*conversation.observed, *(conversation.state.observations if conversation.state else ())]
+            return any(not any(h is c for c in conversation.context_only) for h in waiting)
+
+    def settle(self, language: str, now: float | None = None) -> list[object]:
+        """Answer observations whose window passed with no words; [] when none is ripe or a turn runs.
+
+        A running turn will take the observations itself, so this never waits for its lock.
+        """
+        conversation = self._conversation()
+        if not conversation.lock.acquire(blocking=False):
+            return []
+        try:
+            st = self._session(conversation, language)
+            now = time.monotonic() if now is None else now
+            window = self.assistant.window_s
+            with conversation.observed_lock:
+                quiet = [h for h in conversation.context_only if now - h.produced_at >= window]
+                conversation.context_only = [h for h in conversation.context_only if h not in quiet]
+            st.observations[:] = [h for h in st.observations if not any(h is q for q in quiet)]
+            exchange = self.assistant.settle(st, now)
+            if exchange is None:
+                return []
+            self.latest_slots = SessionSlots.of(st, exchange)
+        finally:
+            conversation.lock.release()
+        _log_turn(st, exchange)
         return [exchange]
 
     def note_verified(self, order_number: str, phone_last4: str) -> None:
@@ -212,7 +280,18 @@ class AssistantChatHandler:
             return self._current
 
     def _session(self, conversation: _Conversation, language: str) -> SessionState:
-        """The conversation's session, started on its first turn; called with its lock held."""
+        """The conversation's session, started on its first turn; called with its lock held.
+
+        Observations parked since the last turn are handed over here, so the turn fuses them.
+        """
+        st = self._started(conversation, language)
+        with conversation.observed_lock:
+            parked, conversation.observed = conversation.observed, []
+        for hypothesis in parked:
+            self.assistant.observe(st, hypothesis)
+        return st
+
+    def _started(self, conversation: _Conversation, language: str) -> SessionState:
         if conversation.state is None:
             st = self.assistant.new_session(language=language, customer_code=self.customer_code)
             st.verified.update(conversation.verified)
@@ -222,3 +301,19 @@ class AssistantChatHandler:
             conversation.state.language = language  # digits-only answers now follow the new language
         conversation.window_language = language
         return conversation.state
+
+
+def _log_turn(st: SessionState, exchange: Exchange) -> None:
+    log.debug("turn %d via %s: %s (%.2f) → %s", st.turns, "+".join(exchange.fused.modalities),
+              exchange.reply.intent, exchange.reply.confidence, exchange.reply.outcome.value)
+
+
+def _age_from_end_of_speech(st: SessionState, transcribing_s: float) -> None:
+    """Age what the camera saw from when the customer stopped speaking, not from when Whisper
+    finished: on a busy machine transcription alone can outlast the turn's window, and parts
+    shown while saying "how do I assemble this?" belong to that sentence."""
+    if transcribing_s <= 0 or not st.observations:
+        return
+    cutoff = time.monotonic() - transcribing_s
+    st.observations[:] = [dataclasses.replace(h, produced_at=h.produced_at + transcribing_s)
+                          if h.produced_at <= cutoff else h for h in st.observations]

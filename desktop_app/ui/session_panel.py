@@ -8,6 +8,7 @@ because whoever stands at the screen can read this panel too.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,27 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.dialogue.pipeline import Exchange
 from desktop_app.ui import tr
+from desktop_app.ui.debug_hypotheses import HypothesisTable
 from desktop_app.ui.handlers import EntityRow, SessionSlots, mask_entity
+from desktop_app.ui.why_line import INTENT_LABELS
 
-INTENT_LABELS: dict[str, tuple[str, str]] = {
-    "order_status": ("Order status", "订单查询"),
-    "logistics_delay": ("Delivery delay", "物流延误"),
-    "return_request": ("Return", "退货"),
-    "exchange_request": ("Exchange", "换货"),
-    "refund_status": ("Refund status", "退款进度"),
-    "product_question": ("Product question", "商品咨询"),
-    "product_search": ("Product search", "商品搜索"),
-    "recommendation": ("Recommendation", "推荐"),
-    "assembly_help": ("Assembly help", "安装指导"),
-    "complaint": ("Complaint", "投诉"),
-    "human_agent": ("Human agent", "转人工"),
-    "greeting": ("Greeting", "问候"),
-    "thanks": ("Thanks", "感谢"),
-    "goodbye": ("Goodbye", "告别"),
-    "out_of_scope": ("Out of scope", "超出范围"),
-}
+if TYPE_CHECKING:
+    from desktop_app.dialogue.pipeline import Exchange
+
 EMOTION_LABELS = {"neutral": ("Neutral", "平静"), "anxious": ("Anxious", "焦急"),
                   "angry": ("Angry", "生气"), "satisfied": ("Satisfied", "满意")}
 LANGUAGE_LABELS = {"zh": ("Chinese", "中文"), "en": ("English", "英文"), "mixed": ("Mixed", "中英混合")}
@@ -124,6 +112,9 @@ class SessionPanel(QScrollArea):
         self.modalities = _value("modalities")
         column.addWidget(self.explanation)
         column.addWidget(self.modalities)
+        self.hypotheses_title = self._section(column)
+        self.hypotheses = HypothesisTable(language)
+        column.addWidget(self.hypotheses)
 
         self.slots_title = self._section(column)
         slots = QFormLayout()
@@ -141,7 +132,7 @@ class SessionPanel(QScrollArea):
         column.addStretch(1)
         self.setWidget(body)
         self._details = [self.turn_title, self.entities_title, self.fusion_title,
-                         self.explanation, self.modalities, self.slots_title]
+                         self.explanation, self.modalities, self.hypotheses_title, self.hypotheses, self.slots_title]
         self._render()
 
     @staticmethod
@@ -163,6 +154,7 @@ class SessionPanel(QScrollArea):
 
     def set_language(self, language: str) -> None:
         self.language = language
+        self.hypotheses.set_language(language)
         self._render()
 
     def texts(self) -> str:
@@ -170,6 +162,7 @@ class SessionPanel(QScrollArea):
         parts = [w.text() for w in self.findChildren(QLabel) if w.isVisibleTo(self) and w.text()]
         for row in range(self.entities.rowCount()):
             parts.append(" · ".join(self.entities.item(row, c).text() for c in range(3)))
+        parts.extend(self.hypotheses.texts())
         return "\n".join(parts)
 
     # -- rendering -------------------------------------------------------------------------
@@ -189,6 +182,7 @@ class SessionPanel(QScrollArea):
         self.entities_title.setText(t("Entities", "实体"))
         self.no_entities.setText(t("none", "无"))
         self.fusion_title.setText(t("Fusion", "多模态融合"))
+        self.hypotheses_title.setText(t("Every input this turn", "本轮全部输入"))
         self.slots_title.setText(t("Session", "会话状态"))
         self.entities.setHorizontalHeaderLabels([t("Kind", "类型"), t("Value", "值"), t("Confidence", "置信度")])
         names = (("Language", "语言"), ("Intent", "意图"), ("Confidence", "置信度"), ("Also", "其他意图"),
@@ -210,6 +204,7 @@ class SessionPanel(QScrollArea):
         else:
             self.entities.hide()
             self.no_entities.hide()
+            self.hypotheses.clear_rows()
         self._render_slots(self.slots)
 
     def _render_turn(self, exchange: Exchange) -> None:
@@ -247,6 +242,7 @@ class SessionPanel(QScrollArea):
         self.entities.setFixedHeight(self.entities.horizontalHeader().sizeHint().height()
                                      + self.entities.verticalHeader().defaultSectionSize() * shown + 4)
         self.explanation.setText(_masked_explanation(fused.explanation))
+        self.hypotheses.show_fused(fused)
         conflicts = len(fused.conflicts)
         self.modalities.setText(t(f"Modalities: {', '.join(fused.modalities) or 'none'}"
                                   + (f" · {conflicts} conflict(s)" if conflicts else ""),

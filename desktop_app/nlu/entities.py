@@ -15,7 +15,7 @@ from desktop_app.nlu.numbers import EN_NUMBER_WORDS, ZH_NUM_CHARS, parse_count
 from desktop_app.nlu.types import Entity, EntityKind
 
 _FULL_ORDER = re.compile(r"(?<![\d])(?:SO|DD|#)?(\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4})(?![\d])", re.I)
-_FOUR = re.compile(r"(?<![\d.,:/\-])(\d{4})(?![\d.,:/])")
+_FOUR = re.compile(r"(?<![\d.,:/\-])(\d{4})(?![\d,:/]|\.\d)")
 _NOT_ORDER_AFTER = re.compile(r"\s*(?:年|元|块|rmb|yuan|dollars?|mah|毫安|gb|ml|cm|mm|kg|人|天|days?|\$|以内|以下|以上|左右|块钱)", re.I)
 _PHONE_CUE = re.compile(r"手机|电话|联系方式|号码|phone|mobile|cell|tel\b", re.I)
 _ORDER_CUE = re.compile(r"订单|单号|单子|order|#|no\.", re.I)

@@ -59,6 +59,12 @@ class Settings:
     store_audio: bool = False
     stt_beam_size: int = 5
     stt_threads: int = 2
+    #: Kiosk: seconds without touch, key, speech or parts in view before the session is wiped.
+    idle_timeout_s: int = 90
+    #: Kiosk: PIN that unlocks settings and files; empty keeps them locked.
+    operator_pin: str = ""
+    #: Laptop: the demo customer signed in at start (their history drives recommendations).
+    demo_customer: str = "C001"
 
     @property
     def resolved_db_url(self) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QFrame, QInputDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from desktop_app.core.config import Settings, load_settings
+from desktop_app.core.errors import ConfigError
 from desktop_app.ui import tr
 
 log = logging.getLogger(__name__)
@@ -31,15 +32,18 @@ _ACTIVITY = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEven
                        QEvent.Type.TouchUpdate, QEvent.Type.Wheel, QEvent.Type.MouseMove})
 
 
+def _settings(env: dict[str, str] | None) -> Settings | None:
+    try:
+        return load_settings(env)
+    except ConfigError as exc:
+        log.warning("%s; using the default", exc)
+        return None
+
+
 def idle_timeout_s(env: dict[str, str] | None = None) -> float:
     """The configured idle timeout; a bad or non-positive value falls back to the default (logged)."""
-    raw = (os.environ if env is None else env).get(IDLE_ENV, "").strip()
-    if not raw:
-        return DEFAULT_IDLE_S
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
+    settings = _settings(env)
+    value = float(settings.idle_timeout_s) if settings else -1.0
     if value <= 0:
         log.warning("%s must be a positive number of seconds; using %.0f", IDLE_ENV, DEFAULT_IDLE_S)
         return DEFAULT_IDLE_S
@@ -47,8 +51,8 @@ def idle_timeout_s(env: dict[str, str] | None = None) -> float:
 
 
 def operator_pin(env: dict[str, str] | None = None) -> str | None:
-    pin = (os.environ if env is None else env).get(PIN_ENV, "").strip()
-    return pin or None
+    settings = _settings(env)
+    return (settings.operator_pin.strip() or None) if settings else None
 
 
 class IdleWatcher(QObject):

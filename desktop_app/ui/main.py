@@ -8,7 +8,6 @@ stays visible in the field logs (the benchmarks measure it too).
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from typing import TYPE_CHECKING, Any
@@ -58,7 +57,6 @@ def apply_fonts(qt_app: QApplication) -> str | None:
 
 
 #: The member a laptop demo is signed in as (their purchases drive recommendations).
-DEMO_CUSTOMER_ENV = "DESKTOP_APP_DEMO_CUSTOMER"
 DEFAULT_DEMO_CUSTOMER = "C001"
 
 
@@ -77,7 +75,7 @@ def create_window(settings: Settings, *, app: App | None = None, kiosk: bool | N
     services = app or build_app(settings)
     built = time.perf_counter()
     kiosk = settings.kiosk if kiosk is None else kiosk
-    customer = None if kiosk else (os.environ.get(DEMO_CUSTOMER_ENV, "").strip() or DEFAULT_DEMO_CUSTOMER)
+    customer = None if kiosk else (settings.demo_customer.strip() or DEFAULT_DEMO_CUSTOMER)
     media_options.setdefault("prewarm_guides", media)
     media_options.setdefault("start_on_attract", kiosk)
     window = MainWindow(services, language=settings.language, kiosk=kiosk, media=media,

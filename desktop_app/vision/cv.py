@@ -1,0 +1,45 @@
+"""The one place the vision package imports OpenCV (and, lazily, ultralytics).
+
+opencv-python's wheel points ``QT_QPA_PLATFORM_PLUGIN_PATH`` (and ``QT_QPA_FONTDIR``) at its own
+bundled Qt plugins when ``cv2`` is imported; PySide6 then loads the wrong plugins and the window
+fails to start.  ``import ultralytics`` sets ``OMP_NUM_THREADS=1`` when unset, which quietly
+halves torch elsewhere in the app.  Both side effects are undone here, right after the import.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+
+_QT_VARS = ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR")
+
+
+def _restore(saved: dict[str, str | None]) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def import_cv2() -> ModuleType:
+    saved = {name: os.environ.get(name) for name in _QT_VARS}
+    try:
+        import cv2 as module
+    finally:
+        _restore(saved)
+    return module
+
+
+def import_ultralytics() -> ModuleType:
+    """ultralytics with offline mode on and the process's thread settings left as they were."""
+    os.environ.setdefault("YOLO_OFFLINE", "1")
+    saved = {name: os.environ.get(name) for name in (*_QT_VARS, "OMP_NUM_THREADS")}
+    try:
+        import ultralytics as module
+    finally:
+        _restore(saved)
+    return module
+
+
+cv2 = import_cv2()

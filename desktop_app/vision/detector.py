@@ -1,0 +1,152 @@
+"""The parts detector: committed weights, loaded on first use, typed detections out.
+
+Two interchangeable backends run the same trained network: ONNX Runtime (default: measured
+faster on this CPU, and needs no torch import, see docs/vision.md) and PyTorch through
+ultralytics (the training framework; used when no ONNX file is available).  Frames are BGR
+uint8 arrays as OpenCV delivers them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from desktop_app.vision.errors import BadImage, ModelMissing, VisionError
+from desktop_app.vision.images import load_image
+from desktop_app.vision.synth.catalog import CLASS_NAMES_EN, CLASS_NAMES_ZH, CLASSES
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "detector"
+BACKENDS = ("auto", "onnx", "torch")
+
+
+@dataclass(frozen=True)
+class PartDetection:
+    label: str  # one of CLASSES
+    confidence: float
+    box: tuple[float, float, float, float]  # pixel x1, y1, x2, y2 in the input image
+
+    def name(self, language: str = "en") -> str:
+        return (CLASS_NAMES_ZH if language == "zh" else CLASS_NAMES_EN).get(self.label, self.label)
+
+
+class _Backend(Protocol):
+    name: str
+
+    def predict(self, frame: np.ndarray, imgsz: int, conf: float, iou: float) -> list[tuple[int, float, tuple[float, float, float, float]]]:
+        ...
+
+
+class TorchDetectorBackend:
+    name = "pytorch"
+
+    def __init__(self, weights: Path, threads: int = 2) -> None:
+        if not Path(weights).is_file():
+            raise ModelMissing(f"Detector weights not found: {Path(weights).name}.", message_zh="找不到零件识别模型。")
+        import torch
+
+        from desktop_app.vision.cv import import_ultralytics
+
+        import_ultralytics()
+        from ultralytics import YOLO
+
+        torch.set_num_threads(threads)  # ultralytics' import would leave torch at one thread
+        self._model = YOLO(str(weights), task="detect")
+
+    def predict(self, frame: np.ndarray, imgsz: int, conf: float, iou: float):  # type: ignore[no-untyped-def]
+        result = self._model.predict(frame, imgsz=imgsz, conf=conf, iou=iou, device="cpu", verbose=False)[0]
+        boxes = result.boxes
+        return [(int(c), float(s), tuple(float(v) for v in b))
+                for c, s, b in zip(boxes.cls.tolist(), boxes.conf.tolist(), boxes.xyxy.tolist())]
+
+
+class PartDetector:
+    """Thread-safe, lazily loaded detector over the committed weights in ``weights_dir``."""
+
+    def __init__(self, weights_dir: Path | str = DEFAULT_WEIGHTS_DIR, *, backend: str = "auto", imgsz: int = 320,
+                 conf: float = 0.35, iou: float = 0.5, threads: int | None = None, cache_dir: Path | None = None) -> None:
+        if backend not in BACKENDS:
+            raise VisionError(f"Unknown detector backend {backend!r}; choose one of {', '.join(BACKENDS)}.")
+        self.weights_dir = Path(weights_dir)
+        self.backend_choice = backend
+        self.imgsz, self.conf, self.iou = int(imgsz), float(conf), float(iou)
+        self.threads = threads or min(2, os.cpu_count() or 1)
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self._backend: _Backend | None = None
+        self._lock = threading.Lock()
+        self.classes = self._read_classes()
+        self.load_seconds: float | None = None
+
+    def _read_classes(self) -> tuple[str, ...]:
+        path = self.weights_dir / "classes.txt"
+        if not path.is_file():
+            return CLASSES
+        names = tuple(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        return names
+
+    def _onnx_path(self) -> Path | None:
+        committed = self.weights_dir / "parts.onnx"
+        if committed.is_file():
+            return committed
+        if self.cache_dir is None:
+            return None
+        cached = self.cache_dir / "detector" / "parts.onnx"
+        weights = self.weights_dir / "parts.pt"
+        if cached.is_file() and weights.is_file() and cached.stat().st_mtime >= weights.stat().st_mtime:
+            return cached
+        if weights.is_file():
+            from desktop_app.vision.onnx_runtime import export_onnx
+
+            try:
+                return export_onnx(weights, cached, self.imgsz)
+            except ModelMissing as exc:
+                log.info("no ONNX export: %s", exc)
+        return None
+
+    def _load(self) -> _Backend:
+        start = time.perf_counter()
+        backend: _Backend | None = None
+        if self.backend_choice in ("auto", "onnx"):
+            onnx_path = self._onnx_path()
+            if onnx_path is not None:
+                from desktop_app.vision.onnx_runtime import OnnxDetectorBackend
+
+                backend = OnnxDetectorBackend(onnx_path, self.threads)
+            elif self.backend_choice == "onnx":
+                raise ModelMissing("The ONNX detector model is missing and cannot be exported here.",
+                                   message_zh="缺少 ONNX 零件识别模型。")
+        if backend is None:
+            backend = TorchDetectorBackend(self.weights_dir / "parts.pt", self.threads)
+        self.load_seconds = time.perf_counter() - start
+        log.info("detector loaded (%s) in %.2f s", backend.name, self.load_seconds)
+        return backend
+
+    @property
+    def backend(self) -> _Backend:
+        with self._lock:
+            if self._backend is None:
+                self._backend = self._load()
+            return self._backend
+
+    @property
+    def backend_name(self) -> str:
+        return self.backend.name
+
+    def detect(self, frame: np.ndarray, *, imgsz: int | None = None, conf: float | None = None) -> tuple[PartDetection, ...]:
+        if not isinstance(frame, np.ndarray) or frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
+            raise BadImage("Expected a colour image (height x width x 3, 8-bit).", message_zh="需要彩色图像。")
+        backend = self.backend
+        raw = backend.predict(frame, imgsz or self.imgsz, self.conf if conf is None else conf, self.iou)
+        out = [PartDetection(self.classes[c] if c < len(self.classes) else str(c), round(s, 4), b) for c, s, b in raw]
+        return tuple(sorted(out, key=lambda d: -d.confidence))
+
+    def detect_file(self, path: Path | str, **kwargs: object) -> tuple[PartDetection, ...]:
+        return self.detect(load_image(path), **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,122 @@
+"""The committed detector: its metrics, reproduced on held-out renders; parts → guide; bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop_app.vision.detector import DEFAULT_WEIGHTS_DIR, PartDetector
+from desktop_app.vision.errors import BadImage, VisionError
+from desktop_app.vision.evaluate import mean_ap50, score_class
+from desktop_app.vision.synth.catalog import CLASSES
+from tests.vision_helpers import bad_files, needs_display, needs_weights, stool_photo  # noqa: F401 (fixtures)
+
+pytestmark = needs_weights
+METRICS = json.loads((DEFAULT_WEIGHTS_DIR / "metrics.json").read_text()) if (DEFAULT_WEIGHTS_DIR / "metrics.json").exists() else {}
+
+
+@pytest.fixture(scope="module")
+def detector() -> PartDetector:
+    return PartDetector()
+
+
+def test_committed_weights_and_metrics() -> None:
+    assert METRICS["held_out_test"]["map50"] >= 0.90, "the issue's bar for the held-out synthetic set"
+    assert tuple(METRICS["classes"]) == CLASSES
+    assert (DEFAULT_WEIGHTS_DIR / "classes.txt").read_text().split() == list(CLASSES)
+    total = sum(p.stat().st_size for p in DEFAULT_WEIGHTS_DIR.iterdir())
+    assert total < 10 * 1024 * 1024
+
+
+@needs_display
+def test_held_out_sample_reproduces_the_committed_map(detector: PartDetector) -> None:
+    """The first 40 images of the held-out split (same seed, same sprites), scored afresh."""
+    from desktop_app.vision.synth.dataset import sample
+
+    training = METRICS["training"]
+    images = sample(40, seed=training["seed"] + 2, sprites_per_class=max(20, training["sprites_per_class"] // 4))
+    preds: dict[str, list] = {c: [] for c in CLASSES}
+    truths: dict[str, list] = {c: [] for c in CLASSES}
+    for img, labels in images:
+        found = detector.detect(img, conf=0.001)
+        for c in CLASSES:
+            preds[c].append([(d.confidence, d.box) for d in found if d.label == c])
+            truths[c].append([l.box for l in labels if CLASSES[l.cls] == c])
+    scores = [score_class(c, preds[c], truths[c]) for c in CLASSES]
+    assert sum(s.ground_truth for s in scores) > 100
+    # reproduced: 40 images are a noisy estimate of the 400-image score, hence the tolerance
+    committed = METRICS["held_out_test"]["map50"]
+    assert abs(mean_ap50(scores) - committed) <= 0.1, (mean_ap50(scores), committed, scores)
+
+
+def test_rendered_stool_parts_point_at_the_stool_guide(detector: PartDetector, stool_photo: Path) -> None:
+    from desktop_app.vision.analyze import FrameAnalyzer
+
+    found = detector.detect_file(stool_photo)
+    labels = sorted(d.label for d in found)
+    assert labels.count("bolt") >= 3 and "board" in labels and "allen_key" in labels, found
+    reading = FrameAnalyzer(detector).analyse_file(stool_photo)
+    assert (reading.focus.product_id, reading.focus.step) == ("FUR-STOOL-01", 7), reading.summary("en")
+    assert "FUR-STOOL-01" in reading.summary("en")
+
+
+def test_boxes_are_pixel_boxes_inside_the_image(detector: PartDetector, stool_photo: Path) -> None:
+    found = detector.detect_file(stool_photo)
+    assert found
+    for d in found:
+        x1, y1, x2, y2 = d.box
+        assert 0 <= x1 < x2 <= 480 and 0 <= y1 < y2 <= 480 and 0.35 <= d.confidence <= 1.0
+    assert list(found) == sorted(found, key=lambda d: -d.confidence)
+
+
+_BOTH_BACKENDS = """
+import json, sys
+from desktop_app.vision.detector import PartDetector
+out = {b: [[d.label, d.confidence, list(d.box)] for d in PartDetector(backend=b).detect_file(sys.argv[1])]
+       for b in ("onnx", "torch")}
+print(json.dumps(out))
+"""
+
+
+def test_pytorch_and_onnx_backends_agree(stool_photo: Path) -> None:
+    # In a child process: once Open3D has rendered in a process, importing torch's compiler stack
+    # (which ultralytics pulls in) crashes it, and other tests here render.
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-c", _BOTH_BACKENDS, str(stool_photo)], capture_output=True, text=True,
+                         timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert run.returncode == 0, run.stderr[-2000:]
+    both = json.loads(run.stdout.strip().splitlines()[-1])
+    onnx, torch = both["onnx"], both["torch"]
+    assert sorted(d[0] for d in onnx) == sorted(d[0] for d in torch)
+    for a, b in zip(sorted(onnx, key=lambda d: d[2]), sorted(torch, key=lambda d: d[2])):
+        assert np.allclose(a[2], b[2], atol=3.0) and abs(a[1] - b[1]) < 0.05
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("empty", "empty"), ("text", "not a picture"), ("truncated", "damaged or incomplete"),
+    ("folder", "folder"), ("missing", "No such file"),
+])
+def test_bad_files_are_refused_clearly(detector: PartDetector, bad_files: dict[str, Path], kind: str, message: str) -> None:  # noqa: F811
+    with pytest.raises(BadImage) as err:
+        detector.detect_file(bad_files[kind])
+    assert message in str(err.value) and bad_files[kind].name in str(err.value)
+    assert err.value.localized("zh") != str(err.value)
+
+
+def test_frames_must_be_colour_images(detector: PartDetector) -> None:
+    with pytest.raises(BadImage):
+        detector.detect(np.zeros((10, 10), np.uint8))
+    with pytest.raises(VisionError):
+        PartDetector(backend="tensorflow")
+
+
+def test_missing_weights_are_a_clear_error(tmp_path: Path) -> None:
+    from desktop_app.vision.errors import ModelMissing
+
+    with pytest.raises(ModelMissing):
+        PartDetector(tmp_path, backend="torch").detect(np.zeros((64, 64, 3), np.uint8))

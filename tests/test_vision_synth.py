@@ -1,0 +1,91 @@
+"""Synthetic data: exact boxes, determinism, YOLO files, class rules, and the cv2 import guard."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from desktop_app.vision.synth.catalog import CLASSES, class_of, mesh_assets
+from tests.vision_helpers import needs_display
+
+
+def _import_env(extra: dict[str, str]) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QT_QPA_")}
+    env.update(extra)
+    code = "import os, desktop_app.vision, desktop_app.vision.detector; print(os.environ.get('QT_QPA_PLATFORM_PLUGIN_PATH', '<unset>'))"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_importing_vision_leaves_qt_plugin_path_alone() -> None:
+    assert _import_env({}) == "<unset>"
+    assert _import_env({"QT_QPA_PLATFORM_PLUGIN_PATH": "/opt/mine"}) == "/opt/mine"
+
+
+def test_class_rules() -> None:
+    assert class_of("cam_lock", (0.015, 0.015, 0.012)) == "cam_lock"
+    assert class_of("leg", (0.035, 0.035, 0.42)) == "leg"
+    assert class_of("rail", (0.02, 0.02, 0.25)) == "leg"  # a square stretcher looks like a leg
+    assert class_of("rail", (0.38, 0.02, 0.08)) == "board"  # a flat apron looks like a board
+    assert class_of("shelf", (0.764, 0.29, 0.018)) == "board"
+    assert class_of("nail", (0.002, 0.002, 0.03)) is None  # no class teaches it
+
+
+def test_every_class_has_a_mesh() -> None:
+    assert {a.label for a in mesh_assets()} == set(CLASSES)
+
+
+@needs_display
+def test_projected_box_bounds_the_rendered_silhouette() -> None:
+    from desktop_app.vision.synth.render import SpriteRenderer, random_rotation
+
+    rng = np.random.default_rng(3)
+    with SpriteRenderer(160) as renderer:
+        for asset in mesh_assets()[::4]:
+            v = asset.vertices - (asset.vertices.max(0) + asset.vertices.min(0)) / 2
+            v = v / np.linalg.norm(v, axis=1).max()
+            _, mask, box = renderer.render(v, asset.triangles, np.full((len(v), 3), 0.7), random_rotation(rng))
+            ys, xs = np.nonzero(mask)
+            assert len(xs) > 20
+            assert abs(box[0] - xs.min()) <= 1.0 and abs(box[2] - (xs.max() + 1)) <= 1.0
+            assert abs(box[1] - ys.min()) <= 1.0 and abs(box[3] - (ys.max() + 1)) <= 1.0
+
+
+@needs_display
+def test_generation_is_deterministic_and_writes_yolo_files(tmp_path) -> None:
+    from desktop_app.vision.synth.dataset import SplitSpec, generate, sample
+
+    a, b = sample(3, seed=5, sprites_per_class=2), sample(3, seed=5, sprites_per_class=2)
+    for (img_a, lab_a), (img_b, lab_b) in zip(a, b):
+        assert np.array_equal(img_a, img_b) and lab_a == lab_b
+    c = sample(3, seed=6, sprites_per_class=2)
+    assert not all(np.array_equal(x[0], y[0]) for x, y in zip(a, c))
+
+    yaml_path = generate(tmp_path, [SplitSpec("train", 4, 1, 2)])
+    assert "names:" in yaml_path.read_text()
+    labels = sorted((tmp_path / "labels" / "train").glob("*.txt"))
+    assert len(labels) == 4 and len(list((tmp_path / "images" / "train").glob("*.jpg"))) == 4
+    lines = [ln.split() for p in labels for ln in p.read_text().splitlines()]
+    assert lines, "several parts per image"
+    for cls, *xywh in lines:
+        assert 0 <= int(cls) < len(CLASSES)
+        assert all(0.0 <= float(v) <= 1.0 for v in xywh)
+
+
+@needs_display
+def test_grid_layout_places_exactly_the_parts_asked_for() -> None:
+    from desktop_app.vision.synth.compose import compose
+    from desktop_app.vision.synth.sprites import build_bank
+
+    bank = build_bank(mesh_assets(), 2, seed=9)
+    img, labels = compose(np.random.default_rng(1), bank, 480, 480, classes=["board", "bolt", "bolt", "allen_key"])
+    assert img.shape == (480, 480, 3)
+    assert sorted(CLASSES[l.cls] for l in labels) == sorted(["board", "bolt", "bolt", "allen_key"])
+
+
+@pytest.mark.parametrize("kind", ["screw", "dowel"])
+def test_fastener_kinds_are_their_own_class(kind: str) -> None:
+    assert class_of(kind, (0.008, 0.008, 0.03)) == kind

@@ -1,0 +1,151 @@
+"""Generate synthetic part images, train the parts detector from scratch, evaluate, commit.
+
+    xvfb-run -a python tools/train_detector.py            # what ``make train-detector`` runs
+
+Steps: render sprite banks from assets/models3d and compose train/val/test splits (seeded);
+train an ultralytics YOLO model from ``yolov8n.yaml`` (no pretrained weights exist offline) on
+CPU; score the held-out ``test`` split, whose sprites were rendered with other seeds; write
+assets/detector/{parts.pt, classes.txt, metrics.json}.  Needs an X display for Open3D.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("YOLO_OFFLINE", "1")
+
+from desktop_app.vision.synth.catalog import CLASSES  # noqa: E402
+from desktop_app.vision.synth.dataset import SplitSpec, generate  # noqa: E402
+
+log = logging.getLogger("train_detector")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--work", type=Path, default=ROOT / "build" / "detector", help="data and runs (not committed)")
+    p.add_argument("--out", type=Path, default=ROOT / "assets" / "detector")
+    p.add_argument("--train-images", type=int, default=2400)
+    p.add_argument("--val-images", type=int, default=300)
+    p.add_argument("--test-images", type=int, default=400)
+    p.add_argument("--sprites", type=int, default=160, help="rendered sprites per class for training")
+    p.add_argument("--seed", type=int, default=20240611)
+    p.add_argument("--model", default=str(ROOT / "desktop_app" / "vision" / "partsnet.yaml"),
+                   help="model yaml (yolov8n.yaml scaled down; see the file)")
+    p.add_argument("--imgsz", type=int, default=320)
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--hours", type=float, default=0.5, help="wall-clock cap on training (ultralytics 'time')")
+    p.add_argument("--batch", type=int, default=8)
+    p.add_argument("--lr", type=float, default=0.003)
+    p.add_argument("--lr2", type=float, default=0.002, help="starting rate of the second schedule")
+    p.add_argument("--patience", type=int, default=8)
+    p.add_argument("--more-hours", type=float, default=0.4, help="second schedule from stage 1's best (0: none)")
+    p.add_argument("--init", type=Path, default=None, help="skip stage 1: continue from these weights")
+    p.add_argument("--evaluate-only", action="store_true", help="score --init WEIGHTS and write the outputs")
+    p.add_argument("--stages", default="", help="JSON list describing how --init was trained (for metrics.json)")
+    p.add_argument("--skip-data", action="store_true", help="reuse the data already under --work")
+    p.add_argument("--data-only", action="store_true", help="only render and write the data set")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    data_dir = args.work / "data"
+    started = time.time()
+    if args.data_only:
+        shutil.rmtree(data_dir, ignore_errors=True)
+        splits = [SplitSpec("train", args.train_images, args.seed, args.sprites),
+                  SplitSpec("val", args.val_images, args.seed + 1, max(20, args.sprites // 4)),
+                  SplitSpec("test", args.test_images, args.seed + 2, max(20, args.sprites // 4))]
+        generate(data_dir, splits)
+        return 0
+    if not args.skip_data:
+        # Open3D and torch in one process crash (clashing OpenMP/GL libraries): render in a child.
+        subprocess.run([sys.executable, __file__, "--data-only", *(argv if argv is not None else sys.argv[1:])], check=True)
+    data_yaml = data_dir / "data.yaml"
+    data_seconds = time.time() - started
+    log.info("data ready in %.0f s", data_seconds)
+
+    from desktop_app.vision.cv import import_ultralytics
+
+    import torch
+
+    import_ultralytics()
+    from ultralytics import YOLO
+
+    torch.set_num_threads(os.cpu_count() or 2)
+    common = dict(data=str(data_yaml), epochs=args.epochs, imgsz=args.imgsz, batch=args.batch, device="cpu",
+                  workers=0, plots=False, amp=False, seed=args.seed, deterministic=True, patience=args.patience,
+                  project=str(args.work / "runs"), exist_ok=True, verbose=False, cache=True, optimizer="AdamW",
+                  # A short from-scratch run on 2 CPU cores: small batches (more updates for the same
+                  # compute), no mosaic (at 320 it shrinks the already small hardware 2x; the images
+                  # already hold several parts each) and milder scale jitter.
+                  mosaic=0.0, close_mosaic=0, scale=0.25)
+    stages: list[dict] = json.loads(args.stages) if args.stages else []
+    train_started = time.time()
+    if args.evaluate_only:
+        if args.init is None:
+            raise SystemExit("--evaluate-only needs --init WEIGHTS")
+        best = args.init
+    elif args.init is None:
+        model = YOLO(args.model)
+        model.train(**common, time=args.hours, pretrained=False, lr0=args.lr, warmup_epochs=0.5, name="parts")
+        best = Path(model.trainer.best)
+        stages.append({"stage": 1, "from": "scratch", "hours_cap": args.hours, "epochs_run": int(model.trainer.epoch) + 1,
+                       "seconds": round(time.time() - train_started)})
+    else:
+        best = args.init
+        stages.append({"stage": 1, "from": "scratch", "weights": str(args.init), "note": "run earlier with these settings"})
+    if args.more_hours > 0 and not args.evaluate_only:
+        # Second schedule from the first one's best weights: a warm restart at a lower rate.
+        stage_started = time.time()
+        model = YOLO(str(best))
+        model.train(**common, time=args.more_hours, lr0=args.lr2, warmup_epochs=0.0, name="parts2")
+        best = Path(model.trainer.best)
+        stages.append({"stage": 2, "from": "stage 1 best", "hours_cap": args.more_hours,
+                       "epochs_run": int(model.trainer.epoch) + 1, "seconds": round(time.time() - stage_started)})
+    train_seconds = sum(st.get("seconds", 0) for st in stages) if args.evaluate_only else time.time() - train_started
+    epochs_run = sum(st.get("epochs_run", 0) for st in stages)
+
+    trained = YOLO(str(best))
+    result = trained.val(data=str(data_yaml), split="test", imgsz=args.imgsz, batch=16, device="cpu",
+                         workers=0, plots=False, verbose=False, project=str(args.work / "runs"), name="test", exist_ok=True)
+    per_class = {CLASSES[int(c)]: round(float(result.box.ap50[i]), 4) for i, c in enumerate(result.box.ap_class_index)}
+    args.out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(best, args.out / "parts.pt")
+    (args.out / "classes.txt").write_text("\n".join(CLASSES) + "\n", encoding="utf-8")
+    metrics = {
+        "held_out_test": {"images": args.test_images, "map50": round(float(result.box.map50), 4),
+                          "map50_95": round(float(result.box.map), 4), "precision": round(float(result.box.mp), 4),
+                          "recall": round(float(result.box.mr), 4), "ap50_per_class": per_class},
+        "training": {"model": Path(args.model).name, "imgsz": args.imgsz, "epochs_run": epochs_run, "train_images": args.train_images,
+                     "val_images": args.val_images, "sprites_per_class": args.sprites, "seed": args.seed,
+                     "data_seconds": round(data_seconds), "train_seconds": round(train_seconds), "device": "cpu",
+                     "threads": torch.get_num_threads(), "stages": stages},
+        "classes": list(CLASSES),
+    }
+    try:
+        from desktop_app.vision.onnx_runtime import export_onnx
+
+        export_onnx(args.out / "parts.pt", args.out / "parts.onnx", args.imgsz)
+    except Exception as exc:  # the 'onnx' package is optional; the app exports at first use then
+        (args.out / "parts.onnx").unlink(missing_ok=True)  # never leave an ONNX file of older weights
+        log.warning("ONNX export skipped: %s", exc)
+    (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    log.info("held-out mAP50 %.3f (mAP50-95 %.3f); weights %s (%.1f MB)", result.box.map50, result.box.map,
+             args.out / "parts.pt", (args.out / "parts.pt").stat().st_size / 1e6)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -12,3 +12,7 @@ run: setup
 
 test: setup
 	$(XVFB) $(VENV)/bin/python -m pytest
+
+# Regenerates the synthetic parts data and retrains the detector (CPU, no network; not part of test).
+train-detector: setup
+	$(XVFB) nice -n 10 $(VENV)/bin/python tools/train_detector.py

@@ -10,7 +10,7 @@ from desktop_app.fusion.hypothesis import QR, VISION, VisionPayload
 from desktop_app.nlu.types import Intent
 from desktop_app.vision.detector import PartDetection
 from desktop_app.vision.meaning import GuideIndex, interpret
-from desktop_app.vision.producer import VisionProducer
+from desktop_app.fusion.vision_producer import VisionProducer
 
 
 def parts(*labels: str, conf: float = 0.9) -> tuple[PartDetection, ...]:

@@ -46,7 +46,7 @@ class VisionBridge(QObject):
                  runner: TaskRunner, language: Callable[[], str], *, hold: Callable[[], bool] = lambda: False,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        from desktop_app.vision.producer import VisionProducer
+        from desktop_app.fusion.vision_producer import VisionProducer
 
         self.camera = camera
         self.handler = handler

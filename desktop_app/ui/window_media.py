@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 #: Imported on a worker before the media widgets are built (OpenCV alone takes most of a second).
 MEDIA_MODULES = ("desktop_app.ui.microphone", "desktop_app.voice.tts", "desktop_app.ui.camera_view",
-                 "desktop_app.vision.producer", "desktop_app.ui.voice_bridge", "desktop_app.ui.vision_bridge")
+                 "desktop_app.fusion.vision_producer", "desktop_app.ui.voice_bridge", "desktop_app.ui.vision_bridge")
 LOADING_LABELS = {"assistant": ("assistant", "智能客服"), "media": ("microphone and camera", "麦克风和摄像头"),
                   "speech": ("speech model", "语音模型")}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from desktop_app.core.errors import AppError
 from desktop_app.core.vocabulary import ATTRIBUTES, attribute_label
 from desktop_app.dialogue.reply import GuideOffer, Outcome, ReplyBuilder
@@ -37,7 +39,7 @@ def product_question(app: Services, st: SessionState, q: Understood, out: ReplyB
         return
     out.card(answer)
     p = answer.product
-    asked = [e for e in entities(q, EntityKind.ATTRIBUTE) + entities(q, EntityKind.COLOUR)]
+    asked = entities(q, EntityKind.ATTRIBUTE) + entities(q, EntityKind.COLOUR)
     facts_en, facts_zh = [], []
     for e in asked:
         key = "colour" if e.kind == EntityKind.COLOUR else e.key
@@ -45,7 +47,7 @@ def product_question(app: Services, st: SessionState, q: Understood, out: ReplyB
         spec = ATTRIBUTES.get(key)
         if spec is None:
             continue
-        if spec.kind == "flag" or key == "colour" and e.kind == EntityKind.COLOUR:
+        if spec.kind == "flag" or e.kind == EntityKind.COLOUR:
             target = "true" if spec.kind == "flag" else e.value
             ok = target in have
             label_en, label_zh = attribute_label(key, target, "en"), attribute_label(key, target, "zh")
@@ -100,7 +102,7 @@ def search(app: Services, st: SessionState, q: Understood, out: ReplyBuilder) ->
 def sort_last_search(app: Services, st: SessionState, sort: SortOrder, out: ReplyBuilder) -> bool:
     if st.last_search is None:
         return False
-    st.last_search = SearchQuery(**{**st.last_search.__dict__, "sort": sort, "page": 1})
+    st.last_search = replace(st.last_search, sort=sort, page=1)
     out.card(app.catalog.search(st.last_search))
     out.filters.extend(describe_filters(st.last_search, st.language))
     out.add("Sorted.", "已为您重新排序。")
@@ -122,7 +124,7 @@ def recommend(app: Services, st: SessionState, q: Understood, out: ReplyBuilder)
         out.add("Here are similar products.", "为您推荐以下相似商品。")
         return
     query, found = search_query(q)
-    query = SearchQuery(**{**query.__dict__, "sort": SortOrder.RATING, "page_size": 5})
+    query = replace(query, sort=SortOrder.RATING, page_size=5)
     result = app.catalog.search(query)
     st.last_search = query
     out.card(result)

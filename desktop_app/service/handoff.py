@@ -54,16 +54,15 @@ class HandoffService:
 
     def queue(self) -> tuple[TicketView, ...]:
         with self._db.session() as s:
-            tickets = s.scalars(
-                select(HandoffTicket).where(HandoffTicket.status == "queued")
+            rows = s.execute(
+                select(HandoffTicket, Order.order_number)
+                .outerjoin(Order, Order.id == HandoffTicket.order_id)
+                .where(HandoffTicket.status == "queued")
                 .order_by(HandoffTicket.priority.desc(), HandoffTicket.created_at, HandoffTicket.id)
             ).all()
-            views = []
-            for position, t in enumerate(tickets, start=1):
-                number = s.get(Order, t.order_id).order_number if t.order_id else None
-                views.append(TicketView(t.id, Priority(t.priority), t.reason, t.status, t.created_at,
-                                        f"…{number[-4:]}" if number else None, position))
-            return tuple(views)
+            return tuple(TicketView(t.id, Priority(t.priority), t.reason, t.status, t.created_at,
+                                    f"…{number[-4:]}" if number else None, position)
+                         for position, (t, number) in enumerate(rows, start=1))
 
     def close_ticket(self, ticket_id: int) -> None:
         with self._db.session() as s:

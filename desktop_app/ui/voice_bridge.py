@@ -13,7 +13,6 @@ file) leaves a clear message and a Retry button; typing and the camera keep work
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import threading
@@ -36,17 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s*")
-
-
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
-_FINAL_STOP = re.compile(r"(?<=\d)\.(?=\s|$)")
-
-
-def normalize_transcript(text: str) -> str:
-    """Digits as a customer means them: Whisper writes "8412" as "8,412" and ends a sentence
-    right after the digits ("1915."), which the entity patterns do not take as an order tail
-    or phone digits. (Belongs in the voice producer; kept here until it moves there.)"""
-    return _FINAL_STOP.sub("", _THOUSANDS.sub("", text))
 
 
 def sentences(text: str) -> list[str]:
@@ -217,9 +205,7 @@ class VoiceBridge(QObject):
     def _on_transcript(self, transcript: Any) -> None:
         self._transcribing = False
         self.activity.emit()
-        text = normalize_transcript(getattr(transcript, "text", ""))
-        if text != transcript.text:
-            transcript = dataclasses.replace(transcript, text=text)
+        text = transcript.text
         if self.guides.handle_command(text):
             self.chat.add_user_text(spoken(text))
             return

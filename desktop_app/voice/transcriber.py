@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -116,6 +117,15 @@ def is_no_speech(no_speech_prob: float, avg_logprob: float) -> bool:
     return no_speech_prob > NO_SPEECH_PROB and avg_logprob < LOW_LOGPROB
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+def spoken_digits(text: str) -> str:
+    """Digits as a customer says them: Whisper writes a spoken "eight four one two" as "8,412",
+    which reads as a number, not the order-number tail or phone digits the customer meant."""
+    return _THOUSANDS.sub("", text)
+
+
 def build_transcript(
     clip: AudioClip,
     segments: list[Segment],
@@ -134,6 +144,7 @@ def build_transcript(
                      for s in kept)
     else:
         text = " ".join(s.text.strip() for s in kept)
+    text = spoken_digits(text)
     if not text.strip():
         raise AudioError("no_speech", f"{clip.source}: no speech was recognised in the recording. Please speak "
                          "clearly, closer to the microphone, or type your question.",

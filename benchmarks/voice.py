@@ -52,9 +52,9 @@ def endpoint_hangover(samples, detector) -> tuple[float, float, object]:  # type
             flags = ep._speech_flags
             if flags and flags[-1]:
                 last_speech_frame_end = (start + chunk) / 16_000
-        if out:
+        if finals := [u for u in out if not u.tentative]:
             fired = (start + chunk) / 16_000
-            return fired - (last_speech_frame_end or fired), compute, out[0]
+            return fired - (last_speech_frame_end or fired), compute, finals[0]
     raise RuntimeError("the end-pointer never closed the utterance")
 
 

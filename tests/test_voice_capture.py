@@ -30,10 +30,15 @@ def _collect(source: FileAudioSource, endpointer: Endpointer) -> list:
 def test_file_source_through_end_pointing_gives_one_utterance(detector: type) -> None:
     clip = clip_named("LDC93S1")
     endpointer = Endpointer(detector(), Mode.HANDS_FREE)
-    utterances = _collect(FileAudioSource(clip.path, speed=20.0), endpointer)
+    offered = _collect(FileAudioSource(clip.path, speed=20.0), endpointer)
+    utterances = [u for u in offered if not u.tentative]
     assert len(utterances) == 1
     u = utterances[0]
     assert u.ended_by == "silence"
+    # The early offer (transcription may start on it) holds exactly the audio the turn ends with.
+    tentative = [t for t in offered if t.tentative]
+    assert len(tentative) == 1 and tentative[0].same_audio(u)
+    np.testing.assert_array_equal(tentative[0].samples, u.samples)
     assert 1.5 < u.speech_seconds < 3.2
     assert 1.8 < len(u.samples) / 16_000 < 4.0  # the speech plus a little padding, not the trailing room noise
 
@@ -61,6 +66,25 @@ def test_push_to_talk_release_returns_the_speech(tmp_path) -> None:  # type: ign
     text = engine("faster-whisper").transcribe(u.samples).text
     e, n = error_rate(clip.reference, text, "zh")
     assert e / n <= 0.25
+
+
+def test_a_tentative_end_is_dropped_when_speech_resumes() -> None:
+    """A breath mid-sentence: the early offer must not stand for the whole utterance."""
+    from desktop_app.voice.audio import load_audio
+
+    speech = load_audio(clip_named("LDC93S1").path).samples
+    voiced = np.flatnonzero(np.abs(speech) > 0.02)
+    speech = speech[voiced[0]:voiced[-1] + 1]
+    rng = np.random.default_rng(3)
+    pause = rng.normal(0, 3e-4, 7200).astype(np.float32)  # 450 ms: past the early offer, short of the end
+    stream = np.concatenate([pause, speech, pause, speech, rng.normal(0, 3e-4, 16_000).astype(np.float32)])
+    endpointer = Endpointer(SileroDetector(), Mode.HANDS_FREE)
+    offered = [u for start in range(0, len(stream), 1024) for u in endpointer.feed(stream[start:start + 1024])]
+    finals = [u for u in offered if not u.tentative]
+    assert len(finals) == 1 and finals[0].speech_seconds > 3.0  # both halves, one turn
+    first_offer = next(u for u in offered if u.tentative)
+    assert not first_offer.same_audio(finals[0])
+    assert len(first_offer.samples) < len(finals[0].samples)
 
 
 def test_level_meter_mapping() -> None:
@@ -127,6 +151,38 @@ def test_widget_transcribes_a_recording_played_as_the_microphone(qtbot, widget_f
     assert max(levels) > 0.3  # the meter moved with the speech
     assert transcript.text in widget.status.text()
     assert not widget.listening  # click-to-toggle ended at the pause after speech
+
+
+def test_widget_starts_transcribing_at_the_tentative_end_and_keeps_that_result(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The pause that ends a turn is not waited out: the early transcription is the one delivered."""
+    from PySide6.QtCore import Qt
+
+    from desktop_app.ui.microphone import MicrophoneWidget
+
+    class Counting:  # the real engine, counting the audio it is given
+        def __init__(self) -> None:
+            self.inner = engine("faster-whisper")
+            self.engine = self.inner.engine
+            self.calls: list[int] = []
+
+        def transcribe(self, audio, *, language=None):  # type: ignore[no-untyped-def]
+            self.calls.append(len(audio.samples))
+            return self.inner.transcribe(audio, language=language)
+
+    counting = Counting()
+    clip = clip_named("LDC93S1")
+    widget = MicrophoneWidget(counting, source=FileAudioSource(clip.path, speed=1.0), ui_language="en")
+    qtbot.addWidget(widget)
+    try:
+        qtbot.waitUntil(lambda: "Ready" in widget.status.text(), timeout=60_000)
+        with qtbot.waitSignal(widget.transcribed, timeout=90_000) as blocker:
+            qtbot.mouseClick(widget.talk_button, Qt.MouseButton.LeftButton)
+        assert blocker.args[0].text.lower().startswith("she had")
+        qtbot.wait(300)
+        assert len(counting.calls) == 1  # the tentative utterance's transcription, not a second pass
+        assert 1.8 < counting.calls[0] / 16_000 < 4.0
+    finally:
+        widget.shutdown()
 
 
 def test_widget_hands_free_and_mute(qtbot, widget_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]

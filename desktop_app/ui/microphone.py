@@ -3,8 +3,10 @@
 ``QtMicrophoneSource`` and the headless ``FileAudioSource`` share one chunk-callback interface,
 so the widget cannot tell a recording from a live microphone. Chunks go to one pipeline thread
 (level meter + end-pointing); each finished utterance is transcribed on a second, single worker
-so a long transcription never stalls the meter. Results reach the GUI thread through queued
-signals. No audio is written anywhere unless ``store_dir`` is given (the user's opt-in).
+so a long transcription never stalls the meter. A tentative end of speech (see ``voice.vad``)
+starts transcription early; the result is kept only if the final end confirms the same audio,
+which takes the end-pointing wait out of the reply latency. Results reach the GUI thread through
+queued signals. No audio is written anywhere unless ``store_dir`` is given (the user's opt-in).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPus
 from desktop_app.core.errors import AppError
 from desktop_app.voice.audio import SAMPLE_RATE, check_samples
 from desktop_app.voice.capture import AudioSource, ChunkCallback, ErrorCallback, level_dbfs, meter_fraction
-from desktop_app.voice.transcriber import Transcriber
+from desktop_app.voice.transcriber import Transcriber, Transcript
 from desktop_app.voice.vad import Endpointer, Mode, SpeechDetector, Utterance, default_detector
 
 log = logging.getLogger(__name__)
@@ -48,13 +50,34 @@ TEXT = {
 }
 
 
+def device_id(device: Any) -> str:
+    return bytes(device.id().data()).decode("utf-8", "replace")
+
+
+def pick_input(inputs: list[Any], default: Any, wanted: str) -> Any:
+    """The input whose id equals ``wanted``, else the first whose name contains it, else the default.
+
+    A chosen microphone that has been unplugged falls back to the default rather than failing.
+    """
+    if wanted:
+        for device in inputs:
+            if device_id(device) == wanted:
+                return device
+        for device in inputs:
+            if wanted.casefold() in device.description().casefold():
+                return device
+        log.info("the chosen microphone is not connected; using the default input")
+    return default
+
+
 class QtMicrophoneSource(QObject):
     """The default input device through Qt Multimedia, delivered as 16 kHz mono float32 chunks."""
 
     name = "microphone"
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, device: str = "", parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.device = device  # an id or part of a name (Settings.microphone); "" = the system default
         self._source: Any = None
         self._io: Any = None
         self._on_chunk: ChunkCallback | None = None
@@ -72,7 +95,7 @@ class QtMicrophoneSource(QObject):
 
         if self._source is not None:
             return
-        device = QMediaDevices.defaultAudioInput()
+        device = pick_input(QMediaDevices.audioInputs(), QMediaDevices.defaultAudioInput(), self.device)
         if device.isNull():
             on_error(TEXT["en"]["no_mic"])
             return
@@ -143,20 +166,21 @@ class MicrophoneWidget(QWidget):
 
     def __init__(self, transcriber: Transcriber | Callable[[], Transcriber], *, source: AudioSource | None = None,
                  speaker: Any = None, language: str | None = None, ui_language: str = "zh",
-                 detector: SpeechDetector | None = None, store_dir: Path | None = None,
+                 detector: SpeechDetector | None = None, store_dir: Path | None = None, device: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._t = TEXT["zh" if ui_language == "zh" else "en"]
         self.language = language
         self.speaker = speaker
         self.store_dir = store_dir
-        self.source: AudioSource = source if source is not None else QtMicrophoneSource(self)
+        self.source: AudioSource = source if source is not None else QtMicrophoneSource(device, parent=self)
         self._endpointer = Endpointer(detector or default_detector(), Mode.PUSH_TO_TALK)
         self._chunks: queue.Queue[object] = queue.Queue()
         self._stt = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-stt")
         self._transcriber_future: Future[Transcriber] = self._stt.submit(
             transcriber if callable(transcriber) and not hasattr(transcriber, "transcribe") else lambda: transcriber)
         self._pipeline = threading.Thread(target=self._pipeline_loop, name="voice-pipeline", daemon=True)
+        self._speculation: tuple[Utterance, Future[Transcript]] | None = None  # pipeline thread only
         self._listening = False
         self._press_timer = QElapsedTimer()
         self._closed = False
@@ -307,39 +331,75 @@ class MicrophoneWidget(QWidget):
                         last_level = now
                         self.level_changed.emit(meter_fraction(level_dbfs(payload)))
                     for utterance in self._endpointer.feed(payload):
-                        self._submit(utterance)
+                        if utterance.tentative:
+                            self._speculate(utterance)
+                        else:
+                            self._submit(utterance)
                 elif kind == "press":
+                    self._drop_speculation()
                     self._endpointer.press()
                 elif kind == "release":
                     utterance = self._endpointer.release()
                     if utterance is not None:
                         self._submit(utterance)
-                    elif self._endpointer.mode is Mode.PUSH_TO_TALK:
-                        self._result.emit(None, self._t["nothing"])
+                    else:
+                        self._drop_speculation()
+                        if self._endpointer.mode is Mode.PUSH_TO_TALK:
+                            self._result.emit(None, self._t["nothing"])
                 elif kind == "mode":
+                    self._drop_speculation()
                     self._endpointer.set_mode(payload)
             except Exception:
                 log.exception("voice pipeline failed on a %s event", kind)
 
-    def _submit(self, utterance: Utterance) -> None:
-        self._utterance_ended.emit()
-        self._status_from_worker.emit(self._t["transcribing"])
+    def _speculate(self, utterance: Utterance) -> None:
+        """Start transcribing at a tentative end; nothing is shown unless the turn confirms it."""
+        self._drop_speculation()
         try:
-            self._stt.submit(self._transcribe, utterance)
+            self._speculation = (utterance, self._stt.submit(self._recognise, utterance))
         except RuntimeError:  # executor shut down while closing
             pass
 
-    def _transcribe(self, utterance: Utterance) -> None:
-        try:
-            transcriber = self._transcriber_future.result()
-            clip = check_samples(utterance.samples, SAMPLE_RATE, "microphone")
-            if self.store_dir is not None:
+    def _drop_speculation(self) -> None:
+        if self._speculation is not None:
+            self._speculation[1].cancel()  # if already running, it finishes and is ignored
+            self._speculation = None
+
+    def _submit(self, utterance: Utterance) -> None:
+        self._utterance_ended.emit()
+        self._status_from_worker.emit(self._t["transcribing"])
+        speculation, self._speculation = self._speculation, None
+        if self.store_dir is not None:
+            try:
                 self._store(utterance)
-            self._result.emit(transcriber.transcribe(clip, language=self.language), None)
-        except AppError as exc:
+            except OSError:
+                log.warning("could not keep the recording (opt-in storage)")
+        try:
+            if speculation is not None and speculation[0].same_audio(utterance) and not speculation[1].cancelled():
+                future = speculation[1]
+            else:
+                if speculation is not None:
+                    speculation[1].cancel()
+                future = self._stt.submit(self._recognise, utterance)
+        except RuntimeError:  # executor shut down while closing
+            return
+        future.add_done_callback(self._deliver)
+
+    def _recognise(self, utterance: Utterance) -> Transcript:
+        transcriber = self._transcriber_future.result()
+        clip = check_samples(utterance.samples, SAMPLE_RATE, "microphone")
+        return transcriber.transcribe(clip, language=self.language)
+
+    def _deliver(self, future: Future[Transcript]) -> None:
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if exc is None:
+            self._result.emit(future.result(), None)
+        elif isinstance(exc, AppError):
             self._result.emit(None, exc.localized("zh" if self._t is TEXT["zh"] else "en"))
-        except Exception:
-            log.exception("transcription failed")
+        else:
+            log.error("transcription failed", exc_info=exc)
             self._result.emit(None, "Speech recognition failed; please type your question.")
 
     def _store(self, utterance: Utterance) -> None:

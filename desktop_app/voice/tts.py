@@ -112,8 +112,25 @@ class Speaker:
 
     # -- worker thread ---------------------------------------------------------------------
 
+    def _start_engine(self) -> Any:
+        import pyttsx3
+
+        engine = pyttsx3.init()
+        for language in VOICE_PREFERENCES:
+            if language not in self._voices:
+                self._voices[language] = pick_voice(list(engine.getProperty("voices")), language)
+                if self._voices[language] is None:
+                    log.warning("no espeak-ng voice for %s; using the default voice", language)
+        return engine
+
     def _run(self) -> None:
-        engine = None
+        # Warm at once, not at the first reply: loading espeak-ng and listing its voices would
+        # otherwise be paid between the shopper's last word and the assistant's first.
+        try:
+            engine = self._start_engine()
+        except Exception as exc:
+            log.warning("speech engine unavailable: %s", type(exc).__name__)
+            engine = None
         while True:
             job = self._queue.get()
             if job is _SHUTDOWN:
@@ -123,9 +140,7 @@ class Speaker:
                 continue  # stopped before we got to it
             try:
                 if engine is None:
-                    import pyttsx3
-
-                    engine = pyttsx3.init()
+                    engine = self._start_engine()
                 target = job.path or Path(tempfile.mkstemp(prefix="reply-", suffix=".wav")[1])
                 self._synthesize(engine, job.text, job.language, target)
                 if job.done is not None:
@@ -143,8 +158,6 @@ class Speaker:
     def _synthesize(self, engine: Any, text: str, language: str, target: Path) -> None:
         if language not in self._voices:
             self._voices[language] = pick_voice(list(engine.getProperty("voices")), language)
-            if self._voices[language] is None:
-                log.warning("no espeak-ng voice for %s; using the default voice", language)
         if self._voices[language]:
             engine.setProperty("voice", self._voices[language])
         engine.setProperty("rate", RATES.get(language, 175))

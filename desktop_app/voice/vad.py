@@ -8,6 +8,12 @@ The end-pointer is a small headless state machine so the UI and tests drive the 
 * push-to-talk: armed while the button is held (or toggled on); ``release()`` ends the utterance,
   and trailing silence after speech ends it early so a click-to-toggle user need not click again;
 * hands-free: always listening; each stretch of speech followed by silence is one utterance.
+
+A pause only counts as the end after ``min_silence_ms`` (a shopper breathing mid-sentence must
+not be cut off), but waiting that long before transcribing costs the whole wait in reply latency.
+So after ``early_silence_ms`` the end-pointer also offers a *tentative* utterance, holding exactly
+the audio the final one will hold if no speech follows: the caller may start transcribing it and
+keep the result when the final utterance confirms it (same audio), or drop it when speech resumes.
 """
 
 from __future__ import annotations
@@ -101,6 +107,12 @@ class Utterance:
     ended_by: str  # "silence", "release" or "max_length"
     #: time.monotonic() when the chunk holding the last speech frame arrived: the latency origin.
     speech_end_time: float
+    #: Offered early, before the pause is long enough to end the turn (see the module docstring).
+    tentative: bool = False
+
+    def same_audio(self, other: Utterance) -> bool:
+        """The final utterance confirms this tentative one: no speech came in between."""
+        return self.speech_end_time == other.speech_end_time and len(self.samples) == len(other.samples)
 
 
 @dataclass
@@ -108,6 +120,8 @@ class EndpointConfig:
     threshold: float = 0.5
     min_speech_ms: int = 200
     min_silence_ms: int = 600
+    #: When a tentative utterance is offered; at least ``post_roll_ms`` so it holds the final audio.
+    early_silence_ms: int = 224
     pre_roll_ms: int = 300
     post_roll_ms: int = 200
     max_seconds: float = 20.0
@@ -131,6 +145,7 @@ class Endpointer:
         self._silence_run = 0
         self._in_speech = False
         self._speech_end_time = 0.0
+        self._offered = False
 
     @property
     def speaking(self) -> bool:
@@ -177,6 +192,7 @@ class Endpointer:
                 self._speech_frames += 1
                 self._silence_run = 0
                 self._speech_end_time = now
+                self._offered = False
                 if self._speech_frames * frame_ms >= cfg.min_speech_ms:
                     self._in_speech = True
             else:
@@ -188,19 +204,29 @@ class Endpointer:
             if self._in_speech and self._silence_run * frame_ms >= cfg.min_silence_ms:
                 if (u := self._finish("silence")) is not None:
                     out.append(u)
+            elif (self._in_speech and not self._offered and cfg.early_silence_ms < cfg.min_silence_ms
+                  and self._silence_run * frame_ms >= max(cfg.early_silence_ms, cfg.post_roll_ms)):
+                self._offered = True
+                if (u := self._utterance("silence", tentative=True)) is not None:
+                    out.append(u)
             elif len(self._frames) * frame_ms >= cfg.max_seconds * 1000:
                 if (u := self._finish("max_length")) is not None:
                     out.append(u)
         return out
 
     def _finish(self, reason: str) -> Utterance | None:
-        frames, flags, speech, end_time = self._frames, self._speech_flags, self._speech_frames, self._speech_end_time
-        frame_ms = FRAME * 1000 / SAMPLE_RATE
+        utterance = self._utterance(reason)
         self._reset_utterance()
         if self.mode is Mode.PUSH_TO_TALK and reason != "release":
             self.armed = False
+        return utterance
+
+    def _utterance(self, reason: str, *, tentative: bool = False) -> Utterance | None:
+        frames, flags, speech = self._frames, self._speech_flags, self._speech_frames
+        frame_ms = FRAME * 1000 / SAMPLE_RATE
         if speech * frame_ms < self.config.min_speech_ms or not frames:
             return None
         last = max(i for i, f in enumerate(flags) if f)
         keep = min(len(frames), last + 1 + int(self.config.post_roll_ms / frame_ms))
-        return Utterance(np.concatenate(frames[:keep]), speech * frame_ms / 1000, reason, end_time)
+        return Utterance(np.concatenate(frames[:keep]), speech * frame_ms / 1000, reason, self._speech_end_time,
+                         tentative)

@@ -57,6 +57,8 @@ class Settings:
     whisper_pt: Path | None = None
     #: Keep recordings of voice queries on disk; off unless the user opts in.
     store_audio: bool = False
+    #: Microphone: an input device's id or part of its name; empty: the system's default input.
+    microphone: str = ""
     stt_beam_size: int = 5
     stt_threads: int = 2
     #: Kiosk: seconds without touch, key, speech or parts in view before the session is wiped.

@@ -38,23 +38,24 @@ class SettingsChoice:
     speak_all: bool
     muted: bool
     store_audio: bool
+    microphone: str = ""  # an input device id; "" = the system default
 
 
-def microphones() -> list[str]:
-    """Input devices Qt sees; the first is the system default the microphone uses."""
+def microphones() -> list[tuple[str, str]]:
+    """(id, name) of every input device Qt sees."""
     try:
         from PySide6.QtMultimedia import QMediaDevices
     except ImportError:
         return []
-    default = QMediaDevices.defaultAudioInput()
-    names = [default.description()] if not default.isNull() else []
-    names += [d.description() for d in QMediaDevices.audioInputs() if d.id() != default.id()]
-    return names
+    from desktop_app.ui.microphone import device_id
+
+    return [(device_id(d), d.description()) for d in QMediaDevices.audioInputs()]
 
 
 class SettingsDialog(QDialog):
     def __init__(self, current: SettingsChoice, *, cameras: list[tuple[int, str]], retention_days: int,
-                 on_delete_history: Callable[[], None] | None = None, parent: QWidget | None = None) -> None:
+                 on_delete_history: Callable[[], None] | None = None,
+                 inputs: list[tuple[str, str]] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         lang = current.language
@@ -64,11 +65,16 @@ class SettingsDialog(QDialog):
 
         devices = QGroupBox(t("Devices", "设备"))
         form = QFormLayout(devices)
-        mics = microphones()
-        self.microphone = QLabel(mics[0] if mics else t("No microphone found", "未找到麦克风"))
-        self.microphone.setObjectName("microphoneDevice")
-        self.microphone.setToolTip(t("The system's default input is used; change it in the system sound settings.",
-                                     "使用系统默认输入设备；可在系统声音设置中更改。"))
+        mics = microphones() if inputs is None else inputs
+        self.microphone = QComboBox()
+        self.microphone.setObjectName("microphoneCombo")
+        self.microphone.addItem(t("System default", "系统默认") if mics else t("No microphone found", "未找到麦克风"), "")
+        for ident, name in mics:
+            self.microphone.addItem(name, ident)
+        if current.microphone and self.microphone.findData(current.microphone) < 0:
+            self.microphone.addItem(t(f"{current.microphone} (not connected)", f"{current.microphone}（未连接）"),
+                                    current.microphone)
+        self.microphone.setCurrentIndex(max(self.microphone.findData(current.microphone), 0))
         form.addRow(t("Microphone", "麦克风"), self.microphone)
         self.camera = QComboBox()
         self.camera.setObjectName("cameraCombo")
@@ -134,4 +140,5 @@ class SettingsDialog(QDialog):
     def choice(self) -> SettingsChoice:
         return SettingsChoice(language=self.language.currentData(), stt_engine=self.engine.currentData(),
                               camera_index=self.camera.currentData(), speak_all=self.speak_all.isChecked(),
-                              muted=self.muted.isChecked(), store_audio=self.store_audio.isChecked())
+                              muted=self.muted.isChecked(), store_audio=self.store_audio.isChecked(),
+                              microphone=self.microphone.currentData() or "")

@@ -75,8 +75,9 @@ class VoiceBridge(QObject):
 
     def __init__(self, chat: ChatPanel, guides: GuideTabs, transcriber: Callable[[], Transcriber], *,
                  ui_language: str, source: Any = None, speaker: Any = None, store_dir: Path | None = None,
-                 parent: QObject | None = None) -> None:
+                 microphone: str = "", parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.microphone = microphone  # the input device (Settings.microphone) when no source is given
         self.chat = chat
         self.guides = guides
         self.model = SharedModel(transcriber)
@@ -120,7 +121,7 @@ class VoiceBridge(QObject):
 
         muted = self.mic.mute.isChecked() if self.mic is not None else False
         mic = MicrophoneWidget(self._load, source=self.source, speaker=self.speaker, language=None,
-                               ui_language=self.ui_language, store_dir=self.store_dir)
+                               ui_language=self.ui_language, store_dir=self.store_dir, device=self.microphone)
         mic.setObjectName("microphone")
         mic.transcribed.connect(self._on_transcript)
         mic.listening_changed.connect(self._listening_changed)
@@ -153,6 +154,13 @@ class VoiceBridge(QObject):
         if self.mic is not None:
             self.mic.stop_listening()
             self.mic.source = source
+
+    def set_microphone(self, device: str) -> None:
+        """Use another input device (an id from the settings dialog) from the next utterance on."""
+        self.microphone = device
+        if self.mic is not None and hasattr(self.mic.source, "device"):
+            self.mic.stop_listening()
+            self.mic.source.device = device
 
     def set_language(self, language: str) -> None:
         """Rebuild the microphone widget in ``language`` (cheap: the model is shared) when idle."""

@@ -115,7 +115,8 @@ class WindowMedia:
         store_dir = self.app.settings.data_dir / "voice" if self.app.settings.store_audio else None  # type: ignore[attr-defined]
         self.loading("speech", True)
         voice = VoiceBridge(self.chat, self.guide_tabs, transcriber, ui_language=self.language,  # type: ignore[attr-defined]
-                            source=o.audio_source, speaker=o.speaker, store_dir=store_dir, parent=self)  # type: ignore[arg-type]
+                            source=o.audio_source, speaker=o.speaker, store_dir=store_dir,
+                            microphone=self.app.settings.microphone, parent=self)  # type: ignore[arg-type, attr-defined]
         voice.model_ready.connect(lambda: self.loading("speech", False))
         voice.model_failed.connect(self._speech_failed)
         voice.start()
@@ -231,7 +232,7 @@ class WindowMedia:
             language=self.language, stt_engine=self.app.settings.stt_engine,  # type: ignore[attr-defined]
             camera_index=camera.device_combo.currentData() if camera is not None else None,
             speak_all=bool(voice and voice.speak_all), muted=bool(voice and voice.speaker and voice.speaker.muted),
-            store_audio=bool(voice and voice.store_dir is not None))
+            store_audio=bool(voice and voice.store_dir is not None), microphone=voice.microphone if voice else "")
         dialog = SettingsDialog(current, cameras=cameras, retention_days=self.app.settings.retention_days,  # type: ignore[attr-defined]
                                 on_delete_history=lambda: self.end_session("deleted"), parent=self)  # type: ignore[arg-type]
         if dialog.exec():
@@ -245,6 +246,8 @@ class WindowMedia:
             if voice.mic is not None and voice.mic.mute.isChecked() != choice.muted:
                 voice.mic.mute.setChecked(choice.muted)
             voice.store_dir = self.app.settings.data_dir / "voice" if choice.store_audio else None  # type: ignore[attr-defined]
+            if choice.microphone != before.microphone:
+                voice.set_microphone(choice.microphone)
             if choice.stt_engine != before.stt_engine:
                 from dataclasses import replace
 

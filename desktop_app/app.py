@@ -68,11 +68,12 @@ class App:
             # Imported here: scikit-learn takes seconds to import, and the window must not wait for it.
             from desktop_app.dialogue.manager import DialogueManager
             from desktop_app.dialogue.pipeline import Assistant
+            from desktop_app.nlu.brands import BrandLexicon
             from desktop_app.nlu.lexicon import ProductEntry, ProductLexicon
             from desktop_app.nlu.understand import Understander
 
             lexicon = ProductLexicon.from_entries(ProductEntry(sku, en, zh) for sku, en, zh in self.catalog.names())
-            understander = Understander(lexicon=lexicon)
+            understander = Understander(lexicon=lexicon, brands=BrandLexicon(self.catalog.brands()))
             channel = "kiosk" if self.settings.kiosk else "laptop"
             self._assistant = Assistant(understander, DialogueManager(self, guides=self.guides, channel=channel))
         return self._assistant

@@ -137,15 +137,19 @@ class DialogueManager:
             return Intent(st.pending_intent)
         if q.intent == Intent.OUT_OF_SCOPE and entity(q, EntityKind.PRODUCT):
             return Intent.PRODUCT_QUESTION  # "tell me about the birch bookshelf": a product was named
+        if q.intent == Intent.OUT_OF_SCOPE and entity(q, EntityKind.BRAND):
+            return Intent.PRODUCT_SEARCH  # "what about Qinglan?": a brand of ours was named
         if q.is_confident:
             return q.intent
         # Unsure about the words, but the entities say what this is about.
         if entity(q, EntityKind.ORDER_REF):
             return Intent.ORDER_STATUS
-        if entity(q, EntityKind.PRICE_RANGE) or entity(q, EntityKind.CATEGORY):
+        if entity(q, EntityKind.PRICE_RANGE) or entity(q, EntityKind.CATEGORY) or entity(q, EntityKind.BRAND):
             return Intent.PRODUCT_SEARCH
         if (entity(q, EntityKind.COLOUR) or entity(q, EntityKind.ATTRIBUTE)) and st.last_search is not None:
             return Intent.PRODUCT_SEARCH  # "what about the black one?"
+        if st.last_search is not None and any(pattern.search(q.text) for pattern, _ in _SORTS):
+            return Intent.PRODUCT_SEARCH  # "cheaper ones?": re-sort what was just shown
         return None
 
     def _dispatch(self, st: SessionState, q: Understood, intent: Intent, out: ReplyBuilder) -> None:

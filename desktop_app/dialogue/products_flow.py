@@ -21,7 +21,24 @@ def _product_sku(st: SessionState, q: Understood) -> str | None:
     return st.current_product
 
 
+def _other_brand(app: Services, st: SessionState, q: Understood) -> bool:
+    """A brand is named but no product: "do Qinglan phones have NFC?" asks about that brand's range,
+    unless the product in focus is of that brand ("is the Lumio waterproof?" right after a Lumio)."""
+    brand = entity(q, EntityKind.BRAND)
+    if brand is None or entity(q, EntityKind.PRODUCT):
+        return False
+    if st.current_product is None:
+        return True
+    try:
+        return app.catalog.product(st.current_product).summary.brand != brand.value
+    except AppError:
+        return True
+
+
 def product_question(app: Services, st: SessionState, q: Understood, out: ReplyBuilder) -> None:
+    if _other_brand(app, st, q):
+        search(app, st, q, out)
+        return
     sku = _product_sku(st, q)
     if sku is None:
         if entity(q, EntityKind.CATEGORY) or entities(q, EntityKind.ATTRIBUTE):

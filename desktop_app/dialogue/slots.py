@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from desktop_app.core.vocabulary import ATTRIBUTES, ENUM_VALUES, attribute_label
+from desktop_app.nlu.brands import brand_label
 from desktop_app.nlu.types import Emotion, Entity, EntityKind, Intent
 from desktop_app.service.types import AttributeFilter, OrderLine, ReturnReason, SearchQuery
 
@@ -103,6 +104,8 @@ def search_query(q: Understood, base: SearchQuery | None = None) -> tuple[Search
     """Build (or refine) a search from the turn's conditions; the flag says whether any were found."""
     category = entity(q, EntityKind.CATEGORY)
     price = entity(q, EntityKind.PRICE_RANGE)
+    named = entity(q, EntityKind.BRAND)
+    brand = named.value if named else None
     attrs: dict[str, AttributeFilter] = {}
     for e in entities(q, EntityKind.ATTRIBUTE):
         spec = ATTRIBUTES.get(e.key)
@@ -119,7 +122,7 @@ def search_query(q: Understood, base: SearchQuery | None = None) -> tuple[Search
         e = entity(q, kind)
         if e and e.value in ENUM_VALUES[key]:
             attrs[key] = AttributeFilter(key, e.value)
-    found = bool(category or price or attrs)
+    found = bool(category or price or attrs or brand)
     lo, hi = (price.price.as_fen() if price and price.price else (None, None))
     if price and price.price and price.price.currency == "USD":
         # Shoppers quoting dollars here compare with yuan prices; convert at a round fixed rate.
@@ -131,9 +134,10 @@ def search_query(q: Understood, base: SearchQuery | None = None) -> tuple[Search
             text=None, category=category.value if category else base.category,
             min_price_fen=lo if price else base.min_price_fen, max_price_fen=hi if price else base.max_price_fen,
             attributes=tuple(merged.values()), sort=base.sort, page_size=base.page_size,
+            brand=brand or base.brand,
         ), found
     return SearchQuery(category=category.value if category else None, min_price_fen=lo, max_price_fen=hi,
-                       attributes=tuple(attrs.values()), page_size=8), found
+                       attributes=tuple(attrs.values()), page_size=8, brand=brand), found
 
 
 def describe_filters(query: SearchQuery, language: str) -> tuple[str, ...]:
@@ -141,6 +145,8 @@ def describe_filters(query: SearchQuery, language: str) -> tuple[str, ...]:
     from desktop_app.core.vocabulary import CATEGORIES
 
     chips: list[str] = []
+    if query.brand:
+        chips.append(brand_label(query.brand, language))
     if query.category:
         chips.append(CATEGORIES[query.category].label(language))
     lo, hi = query.min_price_fen, query.max_price_fen

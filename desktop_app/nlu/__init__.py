@@ -3,11 +3,12 @@
 Entry point: ``Understander().understand(text) -> NluResult``.
 """
 
+from desktop_app.nlu.brands import BrandLexicon
 from desktop_app.nlu.lexicon import ProductEntry, ProductLexicon
 from desktop_app.nlu.types import Emotion, EmotionLabel, Entity, EntityKind, Intent, NluResult, PriceRange
 from desktop_app.nlu.understand import Understander, UnderstandingConfig
 
 __all__ = [
-    "Emotion", "EmotionLabel", "Entity", "EntityKind", "Intent", "NluResult", "PriceRange",
+    "BrandLexicon", "Emotion", "EmotionLabel", "Entity", "EntityKind", "Intent", "NluResult", "PriceRange",
     "ProductEntry", "ProductLexicon", "Understander", "UnderstandingConfig",
 ]

@@ -1,4 +1,4 @@
-"""Entity extraction: order references, phone last four, prices, vocabulary, products, quantities, dates.
+"""Entity extraction: order references, phone last four, prices, vocabulary, products, brands, quantities, dates.
 
 Extractors that read digits share one list of taken spans, most specific first, so a number is
 read once: a 16-digit order number is never also a price, "手机尾号1234" never an order.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from desktop_app.nlu.brands import BrandLexicon
 from desktop_app.nlu.entities_price import extract_prices
 from desktop_app.nlu.entities_vocab import extract_number_attributes, extract_vocabulary
 from desktop_app.nlu.lexicon import ProductLexicon
@@ -151,7 +152,9 @@ def _dates(text: str, taken: list[tuple[int, int]]) -> list[Entity]:
     return out
 
 
-def extract_entities(text: str, lexicon: ProductLexicon | None = None) -> tuple[Entity, ...]:
+def extract_entities(
+    text: str, lexicon: ProductLexicon | None = None, brands: BrandLexicon | None = None
+) -> tuple[Entity, ...]:
     """All entities in ``text``, ordered by position. Never raises on any string."""
     taken: list[tuple[int, int]] = []
     found: list[Entity] = []
@@ -161,6 +164,12 @@ def extract_entities(text: str, lexicon: ProductLexicon | None = None) -> tuple[
     found += prices
     found += _last_four(text, taken)
     found += _dates(text, taken)
+    if brands is not None:
+        named = [b for b in brands.match(text) if not any(b.start < e and s < b.end for s, e in taken)]
+        # A brand is named even inside a product's name (the product lexicon reads the same words),
+        # but its words are never a colour or material too ("竹里" is a brand, not bamboo).
+        taken += [(b.start, b.end) for b in named]
+        found += named
     if lexicon is not None:
         products = lexicon.match(text)
         # A product named exactly owns its words: "Nova X5" is not five of something.

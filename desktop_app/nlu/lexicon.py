@@ -52,7 +52,7 @@ class _Compiled:
     core: frozenset[str]
 
 
-def _generic_pattern() -> re.Pattern[str]:
+def generic_pattern() -> re.Pattern[str]:
     """Catalogue vocabulary words: shared by many products, so never what names one."""
     from desktop_app.core.vocabulary import ATTRIBUTES, CATEGORIES, ENUM_VALUES
 
@@ -76,7 +76,7 @@ class ProductLexicon:
         self._index: dict[str, list[int]] = {}
         self.min_score = min_score
         self.max_matches = max_matches
-        generic = _generic_pattern()
+        generic = generic_pattern()
         self._core_df: dict[str, int] = {}
         for entry in entries:
             surfaces = tuple(s.strip().lower() for s in (entry.name_en, entry.name_zh, *entry.aliases) if s and len(s.strip()) >= 2)

@@ -41,6 +41,7 @@ class EntityKind(str, Enum):
     COLOUR = "colour"
     SIZE = "size"
     PRODUCT = "product"  # value: SKU from the injected lexicon
+    BRAND = "brand"  # value: the brand exactly as the store spells it ("青岚 Qinglan"), from the injected list
     QUANTITY = "quantity"
     RELATIVE_DATE = "relative_date"  # value: signed day offset ("-1" = yesterday); key "point"/"duration"
     GUIDE_STEP = "guide_step"  # value: 1-based step of an assembly guide (from a QR code or the parts seen)

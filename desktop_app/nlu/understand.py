@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from desktop_app.core.text import clean_text
+from desktop_app.nlu.brands import BrandLexicon
 from desktop_app.nlu.classifier import IntentClassifier, shared_classifier
 from desktop_app.nlu.emotion import detect_emotion
 from desktop_app.nlu.entities import extract_entities
@@ -49,10 +50,12 @@ class Understander:
         self,
         *,
         lexicon: ProductLexicon | None = None,
+        brands: BrandLexicon | None = None,
         classifier: IntentClassifier | None = None,
         config: UnderstandingConfig | None = None,
     ) -> None:
         self._lexicon = lexicon
+        self._brands = brands
         self._classifier = classifier
         self.config = config or UnderstandingConfig()
 
@@ -62,9 +65,10 @@ class Understander:
             self._classifier = shared_classifier()
         return self._classifier
 
-    def with_lexicon(self, lexicon: ProductLexicon | None) -> Understander:
-        """A sibling sharing the classifier, for when the catalogue changes."""
-        return Understander(lexicon=lexicon, classifier=self._classifier, config=self.config)
+    def with_lexicon(self, lexicon: ProductLexicon | None, brands: BrandLexicon | None = None) -> Understander:
+        """A sibling sharing the classifier, for when the catalogue changes (brands kept unless given)."""
+        return Understander(lexicon=lexicon, brands=brands if brands is not None else self._brands,
+                            classifier=self._classifier, config=self.config)
 
     def understand(self, text: str, *, language_hint: str | None = None) -> NluResult:
         """Analyse one utterance. Any ``str`` (empty, binary junk, 10k chars) yields a valid result."""
@@ -108,7 +112,7 @@ class Understander:
             confidence=confidence,
             is_confident=confidence >= self.config.threshold,
             secondary_intents=tuple(secondary),
-            entities=extract_entities(text, self._lexicon),
+            entities=extract_entities(text, self._lexicon, self._brands),
             emotion=detect_emotion(text),
             clauses=clauses,
         )

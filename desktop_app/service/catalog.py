@@ -77,6 +77,11 @@ class CatalogService:
             rows = s.execute(select(Product.sku, Product.name_en, Product.name_zh).order_by(Product.id))
             return tuple((sku, en, zh) for sku, en, zh in rows)
 
+    def brands(self) -> tuple[str, ...]:
+        """Every brand the store sells, spelled as stored, for the language layer's brand list."""
+        with self._db.session() as s:
+            return tuple(s.scalars(select(Product.brand).distinct().order_by(Product.brand)).all())
+
     def similar(self, sku_or_id: str | int, limit: int = 5) -> tuple[ProductDetail, ...]:
         """Same category, ranked by shared attribute values and price closeness."""
         with self._db.session() as s:
@@ -141,6 +146,9 @@ class CatalogService:
         stmt = select(Product)
         if q.category:
             stmt = stmt.where(Product.category == q.category)
+        brand = (q.brand or "").strip()  # compared exactly as stored: no normalising that could alter it
+        if brand:
+            stmt = stmt.where(Product.brand == brand)
         if q.min_price_fen is not None:
             stmt = stmt.where(Product.price_fen >= q.min_price_fen)
         if q.max_price_fen is not None:

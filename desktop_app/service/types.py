@@ -131,6 +131,8 @@ class SearchQuery:
     sort: SortOrder = SortOrder.RELEVANCE
     page: int = 1
     page_size: int = 10
+    #: Exactly as the store spells it (``Product.brand``, e.g. "青岚 Qinglan"); None or blank: any brand.
+    brand: str | None = None
 
 
 @dataclass(frozen=True)

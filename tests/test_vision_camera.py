@@ -14,12 +14,6 @@ from desktop_app.vision.cv import cv2
 from desktop_app.vision.errors import CameraUnavailable
 from tests.vision_helpers import needs_weights, stool_photo  # noqa: F401 (fixture)
 
-#: Issue 6 is open: the committed detector scores held-out mAP50 0.19 (the bar is 0.90) and does
-#: not yet find the parts in rendered photos. Strict: these turn red the day it does, so the
-#: marker comes off with the better weights.
-DETECTOR_NOT_READY = "detector below the issue-6 accuracy bar (held-out mAP50 0.19 < 0.90)"
-
-
 
 def test_no_camera_gives_a_clear_message() -> None:
     taken = {c.index for c in list_cameras()}
@@ -52,7 +46,6 @@ def _write_video(path: Path, frames: list[np.ndarray]) -> None:
     writer.release()
 
 
-@pytest.mark.xfail(strict=True, reason=DETECTOR_NOT_READY)
 @needs_weights
 def test_video_file_frames_reach_the_detector(tmp_path: Path, stool_photo: Path) -> None:  # noqa: F811
     from desktop_app.vision.analyze import FrameAnalyzer
@@ -71,7 +64,6 @@ def test_video_file_frames_reach_the_detector(tmp_path: Path, stool_photo: Path)
     assert any(d.label == "bolt" for d in results[-1].detections)
 
 
-@pytest.mark.xfail(strict=True, reason=DETECTOR_NOT_READY)
 @needs_weights
 def test_image_sequence_feeds_frames_and_detections(stool_photo: Path) -> None:  # noqa: F811
     from desktop_app.vision.analyze import FrameAnalyzer

@@ -11,11 +11,6 @@ import pytest
 from desktop_app.cli import main
 from tests.vision_helpers import bad_files, needs_weights, stool_photo  # noqa: F401 (fixtures)
 
-#: Issue 6 is open: the committed detector scores held-out mAP50 0.19 (the bar is 0.90) and does
-#: not yet find the parts in rendered photos. Strict: these turn red the day it does, so the
-#: marker comes off with the better weights.
-DETECTOR_NOT_READY = "detector below the issue-6 accuracy bar (held-out mAP50 0.19 < 0.90)"
-
 
 QR = Path(__file__).resolve().parents[1] / "assets" / "models3d" / "FUR-TABLE-SIDE" / "qr" / "step-05.png"
 
@@ -34,7 +29,6 @@ def cli(settings_factory, monkeypatch, capsys):  # type: ignore[no-untyped-def]
     return run
 
 
-@pytest.mark.xfail(strict=True, reason=DETECTOR_NOT_READY)
 @needs_weights
 def test_detect_json_one_line_per_image(cli, stool_photo: Path, tmp_path: Path) -> None:  # noqa: F811
     second = tmp_path / "again.jpg"
@@ -53,7 +47,6 @@ def test_detect_json_one_line_per_image(cli, stool_photo: Path, tmp_path: Path) 
     assert lines[0]["detections"] == lines[1]["detections"]
 
 
-@pytest.mark.xfail(strict=True, reason=DETECTOR_NOT_READY)
 @needs_weights
 def test_detect_explain_names_the_guide(cli, stool_photo: Path) -> None:  # noqa: F811
     code, out, _ = cli("--lang", "en", "detect", str(stool_photo), "--explain")

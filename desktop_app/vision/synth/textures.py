@@ -102,5 +102,5 @@ def background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     else:
         img = colour_field(rng, h, w)
     if family == "clutter" or rng.random() < 0.3:
-        img = clutter(rng, img.astype(np.float32), int(rng.integers(3, 25)))
+        img = clutter(rng, img.astype(np.float32), int(rng.integers(3, 13)))
     return np.clip(img, 0, 1).astype(np.float32)

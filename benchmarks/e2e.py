@@ -112,6 +112,11 @@ def speech_runs(window, qtbot_wait, wav: Path, marker: Path, runs: int, release:
     relay = Relay()
     relay.fire.connect(window.voice.mic.stop_listening, Qt.ConnectionType.QueuedConnection)
     out = []
+    stt: list[float] = []
+    def note(transcript) -> None:  # type: ignore[no-untyped-def]
+        stt.append(transcript.seconds * 1000)
+
+    window.voice.mic.transcribed.connect(note)
     for _ in range(runs):
         marker.write_text("")
         source = TimedSource(wav, relay.fire.emit if release else None)
@@ -127,7 +132,8 @@ def speech_runs(window, qtbot_wait, wav: Path, marker: Path, runs: int, release:
         qtbot_wait(lambda: not window.chat.busy and not window.voice.busy, 60)
         window.voice.stop_speaking()
         time.sleep(0.5)
-    return out
+    window.voice.mic.transcribed.disconnect(note)
+    return out, stt
 
 
 def guide_runs(window, qtbot_wait, show, sku: str, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -204,10 +210,10 @@ def main() -> None:
         wait(lambda: window.voice is not None and window.voice.model.loaded and not window.warming, 300)
         wait(lambda: window.guide_tabs.spare_ready, 300)
         wait(lambda: window.vision.camera.analyzer.detector.load_seconds is not None, 300)
-        rows.append(summary_row("end of speech → first spoken word (pause ends turn)",
-                                speech_runs(window, wait, question, marker, args.runs, release=False)))
-        rows.append(summary_row("end of speech → first spoken word (push-to-talk release)",
-                                speech_runs(window, wait, question, marker, args.runs, release=True)))
+        for release, how in ((False, "pause ends turn"), (True, "push-to-talk release")):
+            latency, stt = speech_runs(window, wait, question, marker, args.runs, release=release)
+            rows.append(summary_row(f"end of speech → first spoken word ({how})", latency))
+            rows.append(summary_row("  of which: transcription", stt))
         camera = window.vision.camera
         reading = camera.analyzer.analyse(cv2.imread(str(photo)))
         if reading.focus is not None and reading.focus.score >= 0.5:

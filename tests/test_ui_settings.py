@@ -11,7 +11,7 @@ from typing import Any
 from e2e_helpers import media_window, speech, whisper  # noqa: F401 (fixtures)
 from voice_audio import clip_named
 
-from desktop_app.ui.microphone import QtMicrophoneSource, pick_input
+from desktop_app.ui.mic_source import QtMicrophoneSource, pick_input
 from desktop_app.ui.settings_dialog import SettingsChoice, SettingsDialog
 
 

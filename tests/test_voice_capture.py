@@ -228,7 +228,7 @@ def test_widget_reports_a_missing_microphone_and_keeps_working(qtbot, widget_fac
 def test_qt_microphone_source_without_a_device_gives_a_clear_message(qtbot) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtMultimedia import QMediaDevices
 
-    from desktop_app.ui.microphone import QtMicrophoneSource
+    from desktop_app.ui.mic_source import QtMicrophoneSource
 
     if not QMediaDevices.defaultAudioInput().isNull():
         pytest.skip("this machine has a microphone; the no-device message cannot be observed")

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QElapsedTimer, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QElapsedTimer, Qt, Signal, Slot
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.core.errors import AppError
+from desktop_app.ui.mic_source import MICROPHONE_FAILED, NO_MICROPHONE, QtMicrophoneSource
 from desktop_app.voice.audio import SAMPLE_RATE, check_samples
-from desktop_app.voice.capture import AudioSource, ChunkCallback, ErrorCallback, level_dbfs, meter_fraction
+from desktop_app.voice.capture import AudioSource, level_dbfs, meter_fraction
 from desktop_app.voice.transcriber import Transcriber, Transcript
 from desktop_app.voice.vad import Endpointer, Mode, SpeechDetector, Utterance, default_detector
 
@@ -40,116 +41,14 @@ TEXT = {
     "en": {"talk": "🎤 Hold or click to talk", "listening": "Listening… speak now", "hands_free": "Hands-free",
            "mute": "Mute replies", "loading": "Loading speech model…", "ready": "Ready: hold the mic button to talk",
            "transcribing": "Recognising…", "nothing": "I didn't hear anything. Please try again.",
-           "no_mic": "No microphone was found. You can still type your question.",
-           "mic_failed": "The microphone could not be opened (access denied or in use). You can still type.",
+           "no_mic": NO_MICROPHONE,
+           "mic_failed": MICROPHONE_FAILED,
            "hands_free_on": "Hands-free: listening for speech"},
     "zh": {"talk": "🎤 按住或点击说话", "listening": "正在听…请说话", "hands_free": "免提", "mute": "静音回复",
            "loading": "正在加载语音模型…", "ready": "就绪：按住麦克风按钮说话", "transcribing": "正在识别…",
            "nothing": "没有听到声音，请再试一次。", "no_mic": "未找到麦克风，您仍可以直接输入问题。",
            "mic_failed": "无法打开麦克风（权限被拒绝或被占用），您仍可以直接输入。", "hands_free_on": "免提：正在聆听"},
 }
-
-
-def device_id(device: Any) -> str:
-    return bytes(device.id().data()).decode("utf-8", "replace")
-
-
-def pick_input(inputs: list[Any], default: Any, wanted: str) -> Any:
-    """The input whose id equals ``wanted``, else the first whose name contains it, else the default.
-
-    A chosen microphone that has been unplugged falls back to the default rather than failing.
-    """
-    if wanted:
-        for device in inputs:
-            if device_id(device) == wanted:
-                return device
-        for device in inputs:
-            if wanted.casefold() in device.description().casefold():
-                return device
-        log.info("the chosen microphone is not connected; using the default input")
-    return default
-
-
-class QtMicrophoneSource(QObject):
-    """The default input device through Qt Multimedia, delivered as 16 kHz mono float32 chunks."""
-
-    name = "microphone"
-
-    def __init__(self, device: str = "", parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.device = device  # an id or part of a name (Settings.microphone); "" = the system default
-        self._source: Any = None
-        self._io: Any = None
-        self._on_chunk: ChunkCallback | None = None
-        self._on_error: ErrorCallback | None = None
-        self._rate = SAMPLE_RATE
-        self._channels = 1
-        self._float = False
-
-    @property
-    def active(self) -> bool:
-        return self._source is not None
-
-    def start(self, on_chunk: ChunkCallback, on_error: ErrorCallback) -> None:
-        from PySide6.QtMultimedia import QAudioFormat, QAudioSource, QMediaDevices
-
-        if self._source is not None:
-            return
-        device = pick_input(QMediaDevices.audioInputs(), QMediaDevices.defaultAudioInput(), self.device)
-        if device.isNull():
-            on_error(TEXT["en"]["no_mic"])
-            return
-        fmt = QAudioFormat()
-        fmt.setSampleRate(SAMPLE_RATE)
-        fmt.setChannelCount(1)
-        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-        if not device.isFormatSupported(fmt):
-            fmt = device.preferredFormat()  # converted to 16 kHz mono per chunk below
-        self._rate, self._channels = fmt.sampleRate(), max(1, fmt.channelCount())
-        self._float = fmt.sampleFormat() == QAudioFormat.SampleFormat.Float
-        self._on_chunk, self._on_error = on_chunk, on_error
-        self._source = QAudioSource(device, fmt, self)
-        self._source.stateChanged.connect(self._state_changed)
-        self._io = self._source.start()
-        if self._io is None:
-            self.stop()
-            on_error(TEXT["en"]["mic_failed"])
-            return
-        self._io.readyRead.connect(self._read)
-
-    @Slot()
-    def _read(self) -> None:
-        if self._io is None or self._on_chunk is None:
-            return
-        raw = bytes(self._io.readAll().data())
-        if not raw:
-            return
-        x = np.frombuffer(raw, np.float32 if self._float else "<i2").astype(np.float32)
-        if not self._float:
-            x /= 32768.0
-        if self._channels > 1:
-            x = x[: len(x) // self._channels * self._channels].reshape(-1, self._channels).mean(axis=1)
-        if self._rate != SAMPLE_RATE:
-            from desktop_app.voice.audio import resample
-
-            x = resample(x, self._rate)
-        self._on_chunk(x)
-
-    @Slot(object)
-    def _state_changed(self, state: Any) -> None:
-        from PySide6.QtMultimedia import QAudio
-
-        if self._source is not None and self._source.error() != QAudio.Error.NoError and self._on_error:
-            log.warning("microphone error: %s", self._source.error())
-            on_error = self._on_error
-            self.stop()
-            on_error(TEXT["en"]["mic_failed"])
-
-    def stop(self) -> None:
-        if self._source is not None:
-            self._source.stop()
-            self._source.deleteLater()
-        self._source = self._io = None
 
 
 class MicrophoneWidget(QWidget):
@@ -289,7 +188,7 @@ class MicrophoneWidget(QWidget):
         self.hands_free.setChecked(False)
         self.hands_free.blockSignals(False)
         self._chunks.put(("mode", Mode.PUSH_TO_TALK))
-        self.status.setText(self._t["no_mic"] if "No microphone" in message else message)
+        self.status.setText(self._t["no_mic"] if message == NO_MICROPHONE else message)
         self.error.emit(message)
         self.listening_changed.emit(False)
 

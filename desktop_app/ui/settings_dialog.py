@@ -47,7 +47,7 @@ def microphones() -> list[tuple[str, str]]:
         from PySide6.QtMultimedia import QMediaDevices
     except ImportError:
         return []
-    from desktop_app.ui.microphone import device_id
+    from desktop_app.ui.mic_source import device_id
 
     return [(device_id(d), d.description()) for d in QMediaDevices.audioInputs()]
 

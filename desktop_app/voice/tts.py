@@ -116,11 +116,11 @@ class Speaker:
         import pyttsx3
 
         engine = pyttsx3.init()
+        voices = list(engine.getProperty("voices"))  # espeak-ng lists every voice it has: read once
         for language in VOICE_PREFERENCES:
-            if language not in self._voices:
-                self._voices[language] = pick_voice(list(engine.getProperty("voices")), language)
-                if self._voices[language] is None:
-                    log.warning("no espeak-ng voice for %s; using the default voice", language)
+            self._voices[language] = pick_voice(voices, language)
+            if self._voices[language] is None:
+                log.warning("no espeak-ng voice for %s; using the default voice", language)
         return engine
 
     def _run(self) -> None:

@@ -208,3 +208,40 @@ def test_an_observation_alone_is_answered_when_its_window_passes(assistant):
     assert ex is not None and ex.fused.intent_source == "qr"
     offers = [c for c in ex.reply.cards if isinstance(c, GuideOffer)]
     assert offers and offers[0].sku == "FUR-TABLE-SIDE" and offers[0].step == 2
+
+
+def test_parts_shown_while_the_words_were_being_recognised_join_the_spoken_turn(assistant):
+    """Whisper can take longer than the turn's window on a busy machine; its time does not count."""
+    import time as _time
+
+    from desktop_app.fusion.hypothesis import QR, VISION, EntityClaim, Hypothesis
+    from desktop_app.nlu.types import Intent
+    from desktop_app.voice.transcriber import Transcript
+
+    def question(seconds: float) -> Transcript:
+        return Transcript(text="How do I put this together?", language="en", confidence=0.9, segments=(),
+                          duration=1.6, engine="faster-whisper", seconds=seconds)
+
+    def stool(at: float) -> Hypothesis:
+        return Hypothesis.create(VISION, at, {Intent.ASSEMBLY_HELP: 0.6, Intent.PRODUCT_QUESTION: 0.4},
+                                 entities=(EntityClaim("product", "FUR-STOOL-01", 0.8),
+                                           EntityClaim("guide_step", "7", 0.7)), reliability=0.7)
+
+    st = assistant.new_session(language="en")
+    now = _time.monotonic()
+    # Speech ended 4 s ago; the photo came 1 s later, while the words were being recognised.
+    # A code shown 3 s before the speech ended is older than the window and stays out.
+    old_code = Hypothesis.create(QR, now - 7.0, {Intent.ASSEMBLY_HELP: 1.0},
+                                 entities=(EntityClaim("product", "FUR-TABLE-SIDE", 1.0),), reliability=1.0)
+    assistant.observe(st, old_code)
+    assistant.observe(st, stool(now - 3.0))
+    ex = assistant.ask_voice(st, question(seconds=4.0))
+    assert set(ex.fused.modalities) == {"voice", "vision"}
+    offers = [c for c in ex.reply.cards if isinstance(c, GuideOffer)]
+    assert offers and offers[0].sku == "FUR-STOOL-01" and offers[0].step == 7
+
+    # A transcript that took no time leaves the clock as it is: 3 s is past the 2.5 s window.
+    st = assistant.new_session(language="en")
+    assistant.observe(st, stool(_time.monotonic() - 3.0))
+    ex = assistant.ask_voice(st, question(seconds=0.0))
+    assert ex.fused.modalities == ("voice",)

@@ -19,10 +19,6 @@ from vision_helpers import stool_photo  # noqa: F401 (fixture: the stool's step-
 
 from desktop_app.dialogue.reply import GuideOffer
 
-#: Issue 6 is open: the committed detector scores held-out mAP50 0.59 (the bar is 0.90). Strict:
-#: these turn red the day better weights pass them, so the marker comes off with those weights.
-DETECTOR_NOT_READY = "detector below the issue-6 accuracy bar (held-out mAP50 0.59 < 0.90)"
-
 
 pytestmark = pytest.mark.skipif(not __import__("os").environ.get("DISPLAY"),
                                 reason="the 3D guide and the part renders need an X display (run under xvfb-run)")
@@ -62,7 +58,6 @@ def guide_step(window, sku: str) -> int | None:  # type: ignore[no-untyped-def]
     return widget.player.step + 1
 
 
-@pytest.mark.xfail(strict=True, reason=DETECTOR_NOT_READY)
 def test_spoken_question_with_a_photo_of_parts_opens_the_right_guide_at_the_right_step(
         qtbot, make_main_window, whisper, speech, stool_photo, tmp_path):
     needs_detector()

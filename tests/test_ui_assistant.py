@@ -382,3 +382,23 @@ def test_kiosk_has_no_session_panel_and_new_chat_wipes_stored_turns(qtbot, app, 
     click(qtbot, window.new_chat)
     settle(qtbot, window)
     assert not app.conversations.messages(conversation_id)
+
+
+def test_words_wait_for_a_photo_still_being_analysed_but_not_forever(qtbot, make_main_window):
+    """Late fusion needs both inputs: a turn waits while the camera reads a photo, up to a bound."""
+    from desktop_app.ui.chat_panel import INPUT_WAIT_MS
+
+    window = make_main_window(language="en")
+    reading = [True]
+    window.chat.turn_gate = lambda: reading[0]
+    before = len(exchanges(window))
+    window.chat.submit_text("hello")
+    qtbot.wait(INPUT_WAIT_MS // 3)
+    assert len(exchanges(window)) == before and window.chat.busy  # held while the photo is read
+    reading[0] = False
+    settle(qtbot, window)
+    assert len(exchanges(window)) == before + 1
+
+    reading[0] = True  # a photo that never finishes must not swallow the question
+    window.chat.submit_text("thanks")
+    qtbot.waitUntil(lambda: len(exchanges(window)) == before + 2, timeout=INPUT_WAIT_MS + 10_000)

@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                        "seconds": round(time.time() - train_started)})
     else:
         best = args.init
-        stages.append({"stage": 1, "from": "scratch", "weights": str(args.init), "note": "run earlier with these settings"})
+        if not stages:  # --stages, when given, already says how --init was trained
+            stages.append({"stage": 1, "from": "scratch", "weights": str(args.init), "note": "run earlier with these settings"})
     if args.more_hours > 0 and not args.evaluate_only:
         # Second schedule from the first one's best weights: a warm restart at a lower rate.
         stage_started = time.time()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from desktop_app.dialogue.manager import DialogueManager
 from desktop_app.dialogue.reply import Reply
@@ -94,6 +94,7 @@ class Assistant:
 
     def ask_voice(self, st: SessionState, transcript: Transcript, *, extra: Sequence[Hypothesis] = ()) -> Exchange:
         """A spoken question (already transcribed), fused with whatever else arrived this turn."""
+        _count_from_end_of_speech(st, transcript.seconds, time.monotonic())
         producer = VoiceProducer(self.understander)
         result = producer.understand(transcript)
         return self.respond(st, [producer.produce_with(transcript, result), *self._take_pending(st), *extra],
@@ -131,6 +132,18 @@ class Assistant:
         words, language = _words(fused, nlu, st.language)
         turn = turn_from_fused(fused, text=words, language=language, nlu=nlu)
         return Exchange(fused=fused, turn=turn, reply=self.dialogue.handle(st, turn))
+
+
+def _count_from_end_of_speech(st: SessionState, transcribing_s: float, now: float) -> None:
+    """Stop the turn's clock while Whisper works.
+
+    On a busy machine transcription alone can outlast the window; parts shown just before the
+    customer stopped speaking, or while the words were being recognised, belong to that sentence.
+    So observations move forward by the transcription time (never past ``now``).
+    """
+    if transcribing_s > 0:
+        st.observations[:] = [replace(h, produced_at=min(now, h.produced_at + transcribing_s))
+                              for h in st.observations]
 
 
 def _words(fused: FusedQuery, nlu: NluResult | None, fallback: str) -> tuple[str, str]:

@@ -68,6 +68,7 @@ class _Bridge(QObject):
     result = Signal(int, object)  # frame index (-1 for a photo), VisionReading
     error = Signal(object)  # VisionError
     ended = Signal()
+    photo_done = Signal()  # after the photo's result or error (queued behind it)
 
 
 class CameraView(QWidget):
@@ -85,6 +86,7 @@ class CameraView(QWidget):
         self._fps = fps
         self._worker: CaptureWorker | None = None
         self._photo_thread: threading.Thread | None = None
+        self._photos_in_flight = 0
         self._frame_pending = threading.Event()
         self._reading: VisionReading | None = None
         self._current: GuideCode | None = None
@@ -97,6 +99,7 @@ class CameraView(QWidget):
         self._bridge.result.connect(self._take_result)
         self._bridge.error.connect(self._show_error)
         self._bridge.ended.connect(self._camera_ended)
+        self._bridge.photo_done.connect(self._photo_finished)
         self._build(cameras if cameras is not None else list_cameras())
         self.setAcceptDrops(True)
 
@@ -225,10 +228,21 @@ class CameraView(QWidget):
                 self._bridge.error.emit(exc)
             except Exception:
                 log.exception("photo analysis failed")
+            finally:
+                self._bridge.photo_done.emit()
 
         self._photo_frame = frame
+        self._photos_in_flight += 1
         self._photo_thread = threading.Thread(target=work, name="vision-photo", daemon=True)
         self._photo_thread.start()
+
+    @property
+    def photo_pending(self) -> bool:
+        """A photo is being analysed: words said meanwhile should wait for what it shows."""
+        return self._photos_in_flight > 0
+
+    def _photo_finished(self) -> None:
+        self._photos_in_flight = max(0, self._photos_in_flight - 1)
 
     def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt)
         if any(u.isLocalFile() for u in event.mimeData().urls()):

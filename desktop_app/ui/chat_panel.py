@@ -10,11 +10,12 @@ if the customer had typed it. Each assistant turn carries a one-line "why" under
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -41,6 +42,10 @@ log = logging.getLogger(__name__)
 MAX_ENTRIES = 200
 #: The text box accepts a pasted essay; the handler caps what it reads.
 MAX_INPUT_CHARS = 20_000
+#: Words wait at most this long for an input still being read (a photo dropped while speaking),
+#: so late fusion sees both; past it they are answered alone and the photo follows on its own.
+INPUT_WAIT_MS = 1500
+INPUT_POLL_MS = 30
 
 
 
@@ -68,6 +73,13 @@ class ChatPanel(QWidget):
         self._turn: TaskHandle | None = None
         #: Typed text this returns True for is consumed before it reaches the handler ("next step").
         self.command_filter: Callable[[str], bool] | None = None
+        #: True while an input for this turn is still being read (the window wires the camera's photo).
+        self.turn_gate: Callable[[], bool] | None = None
+        self._gate_since: float | None = None
+        self._gate_timer = QTimer(self)
+        self._gate_timer.setSingleShot(True)
+        self._gate_timer.setInterval(INPUT_POLL_MS)
+        self._gate_timer.timeout.connect(self._next_turn)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -245,6 +257,8 @@ class ChatPanel(QWidget):
             self._set_busy(-1)
         self._set_busy(-len(self._queue))
         self._queue.clear()
+        self._gate_timer.stop()
+        self._gate_since = None
         self._entries.clear()
         self._rebuild()
 
@@ -263,7 +277,7 @@ class ChatPanel(QWidget):
             self.input.clear()
 
     def _next_turn(self) -> None:
-        if self._turn is not None or not self._queue:
+        if self._turn is not None or not self._queue or self._input_in_flight():
             return
         kind, payload, language = self._queue.popleft()
 
@@ -279,6 +293,21 @@ class ChatPanel(QWidget):
 
         handle = getattr(self._handler, "handle_voice") if kind == "voice" else self._handler.handle
         self._turn = self._runner.submit(handle, payload, language, on_done=finished, on_error=failed)
+
+    def _input_in_flight(self) -> bool:
+        """Whether the next turn should wait a moment for an input still being read."""
+        if self.turn_gate is None or not self.turn_gate():
+            self._gate_since = None
+            return False
+        now = time.monotonic()
+        if self._gate_since is None:
+            self._gate_since = now
+        if (now - self._gate_since) * 1000 >= INPUT_WAIT_MS:
+            log.info("a turn stopped waiting for an input still being read")
+            self._gate_since = None
+            return False
+        self._gate_timer.start()
+        return True
 
     def _done(self, result: object) -> None:
         self._set_busy(-1)

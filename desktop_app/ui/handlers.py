@@ -12,7 +12,6 @@ to the assistant at the start of the next turn, or settled alone once their wind
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 import time
@@ -192,7 +191,6 @@ class AssistantChatHandler:
         conversation = self._conversation()
         with conversation.lock:
             st = self._session(conversation, language)
-            _age_from_end_of_speech(st, float(getattr(transcript, "seconds", 0.0) or 0.0))
             exchange: Exchange = self.assistant.ask_voice(st, transcript)
             self.latest_slots = SessionSlots.of(st, exchange)
         _log_turn(st, exchange)
@@ -306,14 +304,3 @@ class AssistantChatHandler:
 def _log_turn(st: SessionState, exchange: Exchange) -> None:
     log.debug("turn %d via %s: %s (%.2f) → %s", st.turns, "+".join(exchange.fused.modalities),
               exchange.reply.intent, exchange.reply.confidence, exchange.reply.outcome.value)
-
-
-def _age_from_end_of_speech(st: SessionState, transcribing_s: float) -> None:
-    """Age what the camera saw from when the customer stopped speaking, not from when Whisper
-    finished: on a busy machine transcription alone can outlast the turn's window, and parts
-    shown while saying "how do I assemble this?" belong to that sentence."""
-    if transcribing_s <= 0 or not st.observations:
-        return
-    cutoff = time.monotonic() - transcribing_s
-    st.observations[:] = [dataclasses.replace(h, produced_at=h.produced_at + transcribing_s)
-                          if h.produced_at <= cutoff else h for h in st.observations]

@@ -135,6 +135,7 @@ class WindowMedia:
             return
         self.vision = VisionBridge(camera, self.chat.handler, self.chat, self.guide_tabs, self.runner,  # type: ignore[attr-defined]
                                    lambda: self.language, hold=lambda: voice.busy, parent=self)  # type: ignore[attr-defined]
+        self.chat.turn_gate = lambda: camera.photo_pending  # type: ignore[attr-defined]  # words wait for the photo
         if self.idle is not None:
             voice.activity.connect(self.idle.poke)
             self.vision.activity.connect(self.idle.poke)

@@ -130,6 +130,22 @@ def test_voice_settings_read_the_environment(tmp_path: Path) -> None:
     assert (s.stt_engine, s.store_audio, s.whisper_pt) == ("openai-whisper", True, tmp_path / "small.pt")
     with pytest.raises(ConfigError):
         load_voice_settings(env={"DESKTOP_APP_STT_ENGINE": "vosk"})
+    assert defaults.stt_window_s == 10.0
+    assert load_voice_settings(env={"DESKTOP_APP_STT_WINDOW_S": "30"}).stt_window_s == 30.0
+    with pytest.raises(ConfigError):
+        load_voice_settings(env={"DESKTOP_APP_STT_WINDOW_S": "2"})
+
+
+def test_short_queries_get_a_short_encoder_window_and_a_token_budget() -> None:
+    from desktop_app.voice.transcriber import DecodeOptions
+
+    short = DecodeOptions(encoder_window_s=10.0)
+    assert short.encoder_frames(3.0) == 1000  # a spoken question: a third of the encoder's work
+    assert short.encoder_frames(9.0) == 1000  # still 1 s of silence after the words
+    assert short.encoder_frames(9.5) == 3000  # otherwise Whisper's full 30 s window
+    assert short.encoder_frames(25.0) == 3000
+    assert DecodeOptions(encoder_window_s=30.0).encoder_frames(3.0) == 3000
+    assert DecodeOptions.token_budget(4.0) == 74  # fast Mandarin needs ~10 tokens per second
 
 
 def test_a_missing_user_checkpoint_is_a_clear_error(tmp_path: Path) -> None:

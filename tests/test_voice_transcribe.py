@@ -86,3 +86,17 @@ def test_fixed_language_is_honoured(engine_name: str) -> None:
     assert transcript.language == "zh" and transcript.language_probability == 1.0
     e, n = error_rate(zh[0].reference, transcript.text, "zh")
     assert e / n <= 0.25
+
+
+def test_a_decoder_that_repeats_itself_is_stopped(tmp_path) -> None:
+    """espeak-ng's Mandarin voice reads this as tone digits; Whisper base then loops on "me4,me4,…"
+    for hundreds of tokens (20 s on two cores) unless the query's token budget stops it."""
+    import subprocess
+
+    from desktop_app.voice.transcriber import DecodeOptions
+
+    wav = tmp_path / "zh.wav"
+    subprocess.run(["espeak-ng", "-v", "cmn", "-s", "160", "-w", str(wav), "谢谢你这么快回答"], check=True)
+    clip = load_audio(wav)
+    transcript = engine("faster-whisper").transcribe(clip, language="zh")
+    assert sum(s.n_tokens for s in transcript.segments) <= DecodeOptions.token_budget(clip.duration)

@@ -61,6 +61,8 @@ class Settings:
     microphone: str = ""
     stt_beam_size: int = 5
     stt_threads: int = 2
+    #: Encoder window for short voice queries, seconds (30: Whisper's full window; slower).
+    stt_window_s: float = 10.0
     #: Kiosk: seconds without touch, key, speech or parts in view before the session is wiped.
     idle_timeout_s: int = 90
     #: Kiosk: PIN that unlocks settings and files; empty keeps them locked.
@@ -87,6 +89,8 @@ def _coerce(raw: str, target: Any) -> Any:
         raise ValueError(f"expected a boolean, got {raw!r}")
     if target in (int, "int"):
         return int(raw)
+    if target in (float, "float"):
+        return float(raw)
     if target in (Path, "Path", "Path | None"):
         return Path(raw).expanduser()
     return raw

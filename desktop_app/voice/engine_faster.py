@@ -47,7 +47,7 @@ class FasterWhisperTranscriber:
         self.options = options or DecodeOptions()
         self._lock = threading.Lock()
 
-    def _transcription_options(self, tokenizer: object, long_audio: bool) -> object:
+    def _transcription_options(self, tokenizer: object, long_audio: bool, max_new_tokens: int | None = None) -> object:
         from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
 
         temps = list(FALLBACK_TEMPERATURES if long_audio else self.options.query_temperatures)
@@ -58,7 +58,7 @@ class FasterWhisperTranscriber:
             temperatures=temps, initial_prompt=None, prefix=None, suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]), without_timestamps=not long_audio,
             max_initial_timestamp=1.0, word_timestamps=False, prepend_punctuations="\"'“¿([{-",
-            append_punctuations="\"'.。,，!！?？:：”)]}、", multilingual=False, max_new_tokens=None,
+            append_punctuations="\"'.。,，!！?？:：”)]}、", multilingual=False, max_new_tokens=max_new_tokens,
             clip_timestamps="0", hallucination_silence_threshold=None, hotwords=None,
         )
 
@@ -73,7 +73,9 @@ class FasterWhisperTranscriber:
             m = self._model
             features = m.feature_extractor(clip.samples)
             content_frames = features.shape[-1] - 1
-            first = pad_or_trim(features[:, : min(m.feature_extractor.nb_max_frames, content_frames)])
+            long_audio = clip.duration > WINDOW_SECONDS
+            frames = m.feature_extractor.nb_max_frames if long_audio else self.options.encoder_frames(clip.duration)
+            first = pad_or_trim(features[:, : min(m.feature_extractor.nb_max_frames, content_frames)], frames)
             encoder_output = m.encode(first)
             if language is None:
                 probs = {tok[2:-2]: p for tok, p in m.model.detect_language(encoder_output)[0]}
@@ -81,8 +83,8 @@ class FasterWhisperTranscriber:
             else:
                 language_probability = 1.0
             tokenizer = Tokenizer(m.hf_tokenizer, m.model.is_multilingual, task="transcribe", language=language)
-            long_audio = clip.duration > WINDOW_SECONDS
-            options = self._transcription_options(tokenizer, long_audio)
+            options = self._transcription_options(
+                tokenizer, long_audio, None if long_audio else self.options.token_budget(clip.duration))
             segments = [
                 Segment(s.start, s.end, s.text, s.avg_logprob, s.no_speech_prob, len(s.tokens))
                 for s in m.generate_segments(features, tokenizer, options, False, encoder_output)

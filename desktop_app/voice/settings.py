@@ -23,6 +23,7 @@ class VoiceSettings:
     store_audio: bool = False
     stt_beam_size: int = 5
     stt_threads: int = 2
+    stt_window_s: float = 10.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> VoiceSettings:
@@ -31,6 +32,8 @@ class VoiceSettings:
             raise ConfigError(f"{ENV_PREFIX}STT_ENGINE: expected one of {', '.join(ENGINES)}, got {voice.stt_engine!r}")
         if voice.stt_beam_size < 1 or voice.stt_threads < 1:
             raise ConfigError(f"{ENV_PREFIX}STT_BEAM_SIZE and {ENV_PREFIX}STT_THREADS must be at least 1")
+        if not 5 <= voice.stt_window_s <= 30:
+            raise ConfigError(f"{ENV_PREFIX}STT_WINDOW_S: seconds from 5 to 30 (30: Whisper's full window)")
         return voice
 
 

@@ -133,6 +133,8 @@ class GuidePlayerWidget(QWidget):
         self._busy = False
         self._dirty = False
         self.frames_shown = 0
+        #: A guide is being opened (a visitor waiting for it is not idle).
+        self.loading = False
         self._build_ui()
         self._thread = QThread(self)
         self._thread.setObjectName("guide-render")
@@ -207,6 +209,7 @@ class GuidePlayerWidget(QWidget):
     def open_guide(self, path: Path | str) -> None:
         """Start loading a guide directory; the view updates when the render thread is done."""
         self.status.setText(self._t("Opening guide…", "正在打开安装指南…"))
+        self.loading = True
         self._open_requested.emit(str(path))
 
     def next(self) -> None:
@@ -268,6 +271,7 @@ class GuidePlayerWidget(QWidget):
 
     @Slot(object)
     def _on_opened(self, guide: Guide) -> None:
+        self.loading = False
         self.guide = guide
         self.player = GuidePlayer(guide, on_step=self._on_step, on_frame=lambda s, t: self._mark_dirty())
         self.player.set_speed(float(self.speed.currentData()))
@@ -287,6 +291,7 @@ class GuidePlayerWidget(QWidget):
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         log.warning("guide failed: %s", message)
+        self.loading = False
         self._busy = False
         self.status.setText(self._t("Cannot open this guide: ", "无法打开安装指南：") + message)
         self.load_failed.emit(message)

@@ -188,6 +188,11 @@ class GuideTabs(QObject):
 
     # -- commands ----------------------------------------------------------------------------
 
+    @property
+    def loading(self) -> bool:
+        """A guide the customer opened is still being prepared."""
+        return any(w.loading for w in self.widgets.values())
+
     def active(self) -> GuidePlayerWidget | None:
         """The guide a command is for: the one on screen, else the one used last."""
         current = self.side.currentWidget()

@@ -186,7 +186,8 @@ class WindowMedia:
 
     def _session_busy(self) -> bool:
         speaking = self.voice is not None and self.voice.speaker is not None and self.voice.speaker.speaking
-        return bool(self.chat.busy or speaking or (self.voice is not None and self.voice.busy))  # type: ignore[attr-defined]
+        return bool(self.chat.busy or speaking or (self.voice is not None and self.voice.busy)  # type: ignore[attr-defined]
+                    or self.guide_tabs.loading)  # type: ignore[attr-defined]
 
     def end_session(self, reason: str = "idle") -> None:
         """End the visitor's session: guides recorded and closed, media reset, conversation wiped."""

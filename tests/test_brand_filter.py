@@ -1,5 +1,5 @@
 """Brand as a search filter, end to end on the seeded store: the store's brand list → NLU entity →
-SearchQuery.brand → catalog filter → the dialogue's cards and filters line, kept across follow-ups."""
+SearchQuery.brands → catalog filter → the dialogue's cards and filters line, kept across follow-ups."""
 
 from __future__ import annotations
 
@@ -113,35 +113,35 @@ def test_composed_understander_reads_brands_without_changing_intent(app):
 
 def test_brand_filter_returns_only_that_brand(app):
     everything = app.catalog.search(SearchQuery(page_size=50))
-    lumio = app.catalog.search(SearchQuery(brand=LUMIO, page_size=50))
+    lumio = app.catalog.search(SearchQuery(brands=(LUMIO,), page_size=50))
     assert 0 < lumio.total < everything.total
     assert all(item.brand == LUMIO for item in lumio.items)
     with app.db.session() as s:
         assert lumio.total == len(s.scalars(select(Product.id).where(Product.brand == LUMIO)).all())
     # The mixed-form brand is compared exactly as stored; a form of it alone is not the stored value.
-    assert app.catalog.search(SearchQuery(brand=QINGLAN)).total > 0
-    assert app.catalog.search(SearchQuery(brand="Qinglan")).total == 0
-    assert app.catalog.search(SearchQuery(brand="Lum%")).total == 0
-    assert app.catalog.search(SearchQuery(brand="  ")).total == everything.total
+    assert app.catalog.search(SearchQuery(brands=(QINGLAN,))).total > 0
+    assert app.catalog.search(SearchQuery(brands=("Qinglan",))).total == 0
+    assert app.catalog.search(SearchQuery(brands=("Lum%",))).total == 0
+    assert app.catalog.search(SearchQuery(brands=("  ",))).total == everything.total
 
 
 def test_brand_combines_with_price_and_attribute_filters(app):
     phones = app.catalog.search(SearchQuery(category="phone", max_price_fen=100_000, page_size=50))
-    lumio = app.catalog.search(SearchQuery(category="phone", max_price_fen=100_000, brand=LUMIO, page_size=50))
+    lumio = app.catalog.search(SearchQuery(category="phone", max_price_fen=100_000, brands=(LUMIO,), page_size=50))
     expected = sorted(p.sku for p in phones.items if p.brand == LUMIO)
     assert expected and sorted(p.sku for p in lumio.items) == expected
     assert len(expected) < phones.total  # other brands were in range and are now left out
     fast = (AttributeFilter("fast_charging", "true"),)
-    both = app.catalog.search(SearchQuery(category="phone", brand=QINGLAN, attributes=fast, page_size=50))
+    both = app.catalog.search(SearchQuery(category="phone", brands=(QINGLAN,), attributes=fast, page_size=50))
     assert both.total > 0
     for item in both.items:
         assert item.brand == QINGLAN and app.catalog.product(item.sku).attribute_values("fast_charging") == ("true",)
-    assert both.total < app.catalog.search(SearchQuery(category="phone", brand=QINGLAN)).total
+    assert both.total < app.catalog.search(SearchQuery(category="phone", brands=(QINGLAN,))).total
     assert both.total < app.catalog.search(SearchQuery(category="phone", attributes=fast)).total
 
 
 def test_filters_line_shows_the_brand_in_the_shoppers_language():
-    query = SearchQuery(category="phone", max_price_fen=100_000, brand=QINGLAN)
+    query = SearchQuery(category="phone", max_price_fen=100_000, brands=(QINGLAN,))
     assert describe_filters(query, "en") == ("Qinglan", "Phones", "≤ ¥1000")
     assert describe_filters(query, "zh") == ("青岚", "手机", "≤ ¥1000")
     assert brand_label(LUMIO, "zh") == brand_label(LUMIO, "en") == LUMIO
@@ -156,7 +156,7 @@ def test_named_brand_filters_the_search_and_follow_ups_keep_it(app):
     first = assistant.ask(st, "Lumio phones under 1000 yuan")
     assert first.reply.intent == Intent.PRODUCT_SEARCH.value
     result = _results(first.reply)
-    expected = app.catalog.search(SearchQuery(category="phone", max_price_fen=100_000, brand=LUMIO, page_size=50))
+    expected = app.catalog.search(SearchQuery(category="phone", max_price_fen=100_000, brands=(LUMIO,), page_size=50))
     assert result.total == expected.total > 0
     assert all(item.brand == LUMIO and item.price_fen <= 100_000 for item in result.items)
     assert first.reply.filters[0] == "Lumio" and "Lumio" in first.reply.text
@@ -176,7 +176,7 @@ def test_chinese_brand_question_lists_only_that_brand(app):
     st = assistant.new_session(language="zh")
     reply = assistant.ask(st, "青岚手机有哪些").reply
     result = _results(reply)
-    assert result.total == app.catalog.search(SearchQuery(category="phone", brand=QINGLAN)).total > 0
+    assert result.total == app.catalog.search(SearchQuery(category="phone", brands=(QINGLAN,))).total > 0
     assert result.total < app.catalog.search(SearchQuery(category="phone")).total
     assert all(item.brand == QINGLAN for item in result.items)
     assert reply.filters[:2] == ("青岚", "手机") and "青岚" in reply.text
@@ -190,7 +190,7 @@ def test_brand_alone_is_a_search_and_a_brand_in_a_complaint_is_still_a_complaint
     st = assistant.new_session(language="en")
     alone = assistant.ask(st, "Lumio").reply
     assert alone.intent == Intent.PRODUCT_SEARCH.value
-    assert _results(alone).total == app.catalog.search(SearchQuery(brand=LUMIO)).total
+    assert _results(alone).total == app.catalog.search(SearchQuery(brands=(LUMIO,))).total
     angry = assistant.ask(assistant.new_session(language="zh"), "我要投诉青岚手机质量太差").reply
     assert angry.intent == Intent.COMPLAINT.value
     assert not [c for c in angry.cards if isinstance(c, SearchResult)]
@@ -208,3 +208,18 @@ def test_question_naming_the_focused_products_brand_stays_on_it_another_brand_se
     result = _results(other)
     assert result.total > 0 and all(item.brand == QINGLAN for item in result.items)
     assert other.filters == ("Qinglan", "Waterproof")
+
+
+@pytest.mark.parametrize(("language", "text", "chip"), [
+    ("en", "Lumio or Qinglan phones under 2000 yuan", "Lumio or Qinglan"),
+    ("zh", "2000元以下的Lumio或者青岚手机", "Lumio或青岚"),
+])
+def test_two_brands_named_together_both_count(app, language, text, chip):
+    assistant = app.assistant
+    reply = assistant.ask(assistant.new_session(language=language), text).reply
+    result = _results(reply)
+    either = app.catalog.search(SearchQuery(category="phone", max_price_fen=200_000, brands=(LUMIO, QINGLAN), page_size=50))
+    assert {item.brand for item in either.items} == {LUMIO, QINGLAN}  # the store sells both in range
+    assert result.total == either.total
+    assert {item.brand for item in result.items} <= {LUMIO, QINGLAN}
+    assert chip in reply.filters

@@ -104,8 +104,7 @@ def search_query(q: Understood, base: SearchQuery | None = None) -> tuple[Search
     """Build (or refine) a search from the turn's conditions; the flag says whether any were found."""
     category = entity(q, EntityKind.CATEGORY)
     price = entity(q, EntityKind.PRICE_RANGE)
-    named = entity(q, EntityKind.BRAND)
-    brand = named.value if named else None
+    brands = tuple(dict.fromkeys(e.value for e in entities(q, EntityKind.BRAND)))
     attrs: dict[str, AttributeFilter] = {}
     for e in entities(q, EntityKind.ATTRIBUTE):
         spec = ATTRIBUTES.get(e.key)
@@ -122,7 +121,7 @@ def search_query(q: Understood, base: SearchQuery | None = None) -> tuple[Search
         e = entity(q, kind)
         if e and e.value in ENUM_VALUES[key]:
             attrs[key] = AttributeFilter(key, e.value)
-    found = bool(category or price or attrs or brand)
+    found = bool(category or price or attrs or brands)
     lo, hi = (price.price.as_fen() if price and price.price else (None, None))
     if price and price.price and price.price.currency == "USD":
         # Shoppers quoting dollars here compare with yuan prices; convert at a round fixed rate.
@@ -134,10 +133,10 @@ def search_query(q: Understood, base: SearchQuery | None = None) -> tuple[Search
             text=None, category=category.value if category else base.category,
             min_price_fen=lo if price else base.min_price_fen, max_price_fen=hi if price else base.max_price_fen,
             attributes=tuple(merged.values()), sort=base.sort, page_size=base.page_size,
-            brand=brand or base.brand,
+            brands=brands or base.brands,
         ), found
     return SearchQuery(category=category.value if category else None, min_price_fen=lo, max_price_fen=hi,
-                       attributes=tuple(attrs.values()), page_size=8, brand=brand), found
+                       attributes=tuple(attrs.values()), page_size=8, brands=brands), found
 
 
 def describe_filters(query: SearchQuery, language: str) -> tuple[str, ...]:
@@ -145,8 +144,8 @@ def describe_filters(query: SearchQuery, language: str) -> tuple[str, ...]:
     from desktop_app.core.vocabulary import CATEGORIES
 
     chips: list[str] = []
-    if query.brand:
-        chips.append(brand_label(query.brand, language))
+    if query.brands:
+        chips.append((" or " if language != "zh" else "或").join(brand_label(b, language) for b in query.brands))
     if query.category:
         chips.append(CATEGORIES[query.category].label(language))
     lo, hi = query.min_price_fen, query.max_price_fen

@@ -20,7 +20,7 @@ from desktop_app.nlu.types import Emotion, EmotionLabel, Intent
 DEFAULT_WINDOW_S = 2.5
 DEFAULT_THRESHOLD = 0.45
 #: Slots that may hold several values at once ("tent and sleeping bag"); the rest keep one.
-MULTI_VALUED = frozenset({"product", "category", "attribute", "part", "detection"})
+MULTI_VALUED = frozenset({"product", "category", "attribute", "part", "detection", "brand"})
 _EPS = 1e-4
 
 

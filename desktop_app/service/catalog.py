@@ -146,9 +146,9 @@ class CatalogService:
         stmt = select(Product)
         if q.category:
             stmt = stmt.where(Product.category == q.category)
-        brand = (q.brand or "").strip()  # compared exactly as stored: no normalising that could alter it
-        if brand:
-            stmt = stmt.where(Product.brand == brand)
+        brands = [b.strip() for b in q.brands if b.strip()]  # compared exactly as stored: no normalising
+        if brands:
+            stmt = stmt.where(Product.brand.in_(brands))
         if q.min_price_fen is not None:
             stmt = stmt.where(Product.price_fen >= q.min_price_fen)
         if q.max_price_fen is not None:

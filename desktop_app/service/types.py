@@ -131,8 +131,9 @@ class SearchQuery:
     sort: SortOrder = SortOrder.RELEVANCE
     page: int = 1
     page_size: int = 10
-    #: Exactly as the store spells it (``Product.brand``, e.g. "青岚 Qinglan"); None or blank: any brand.
-    brand: str | None = None
+    #: Any of these brands ("Lumio or Qinglan phones"), each exactly as the store spells it
+    #: (``Product.brand``, e.g. "青岚 Qinglan"); empty or blank: any brand.
+    brands: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         best = Path(model.trainer.best)
         stages.append({"stage": 2, "from": "stage 1 best", "hours_cap": args.more_hours,
                        "epochs_run": int(model.trainer.epoch) + 1, "seconds": round(time.time() - stage_started)})
-    train_seconds = sum(st.get("seconds", 0) for st in stages) if args.evaluate_only else time.time() - train_started
+    timed = all("seconds" in st for st in stages)  # earlier stages (--stages) count too
+    train_seconds = sum(st["seconds"] for st in stages) if timed else time.time() - train_started
     epochs_run = sum(st.get("epochs_run", 0) for st in stages)
 
     trained = YOLO(str(best))

@@ -1,8 +1,10 @@
 """faster-whisper (CTranslate2, int8 on CPU) behind the ``Transcriber`` interface.
 
-The 30 s encoder pass dominates a short query on two cores, so it runs once: the same encoder
-output feeds the zh/en language choice and the decoder (``generate_segments`` accepts it). That
-needs faster-whisper's ``TranscriptionOptions`` built here; the package is pinned (1.2.1).
+The encoder pass dominates a short query on two cores. Its cost follows the window it is given
+(Whisper pads to 30 s), so a short query gets a short window (``DecodeOptions.encoder_frames``),
+and the pass runs once: the same output feeds the zh/en language choice and the decoder
+(``generate_segments`` accepts it). Only an unsure reading pays a second, full-window pass.
+That needs faster-whisper's ``TranscriptionOptions`` built here; the package is pinned (1.2.1).
 """
 
 from __future__ import annotations
@@ -81,25 +83,26 @@ class FasterWhisperTranscriber:
             m = self._model
             features = m.feature_extractor(clip.samples)
             content_frames = features.shape[-1] - 1
-            long_audio = clip.duration > WINDOW_SECONDS
-            frames = m.feature_extractor.nb_max_frames if long_audio else self.options.encoder_frames(clip.duration)
-            first = pad_or_trim(features[:, : min(m.feature_extractor.nb_max_frames, content_frames)], frames)
-            encoder_output = m.encode(first)
+            full = m.feature_extractor.nb_max_frames
+            frames = self.options.encoder_frames(clip.duration)  # the full window for long audio
+            content = features[:, : min(full, content_frames)]
+            encoder_output = m.encode(pad_or_trim(content, frames))
             if language is None:
                 probs = {tok[2:-2]: p for tok, p in m.model.detect_language(encoder_output)[0]}
                 language, language_probability = choose_language(probs)
             else:
                 language_probability = 1.0
             tokenizer = Tokenizer(m.hf_tokenizer, m.model.is_multilingual, task="transcribe", language=language)
+            long_audio = clip.duration > WINDOW_SECONDS
             options = self._transcription_options(
                 tokenizer, long_audio, None if long_audio else self.options.token_budget(clip.duration))
             segments = self._decode(features, tokenizer, options, encoder_output)
-            full = m.feature_extractor.nb_max_frames
             if frames < full and confidence_of(segments) < RETRY_CONFIDENCE:
                 # Unsure in the short window (a clipped word, a robotic voice): Whisper's own 30 s
-                # window reads it again and the surer reading wins (6 % of test queries pay this).
-                again = self._decode(features, tokenizer, options,
-                                     m.encode(pad_or_trim(features[:, : min(full, content_frames)])))
+                # window reads it again and the surer reading wins (rare: DEVELOPERS.md).
+                log.debug("unsure in the %d-frame window (%.2f); reading again in the full window",
+                          frames, confidence_of(segments))
+                again = self._decode(features, tokenizer, options, m.encode(pad_or_trim(content)))
                 if confidence_of(again) > confidence_of(segments):
                     segments = again
             seconds = time.perf_counter() - start

@@ -46,8 +46,8 @@ class DecodeOptions:
     #: Temperatures for one-window queries; (0.0,) keeps short answers deterministic and fast.
     query_temperatures: tuple[float, ...] = (0.0,)
     #: Encoder window for short queries in seconds (faster-whisper only); 30 = Whisper's full window.
-    #: The encoder's cost grows with the window, not the speech: a 10 s window is 2.5-4x faster
-    #: on a 3 s question at the same accuracy (DEVELOPERS.md, "Encoder window").
+    #: The encoder's cost grows with the window, not the speech: 10 s transcribed 3x faster than
+    #: 30 s at the same accuracy (benchmarks/stt_window.py; DEVELOPERS.md, "Encoder window").
     encoder_window_s: float = 10.0
 
     def encoder_frames(self, duration_s: float) -> int:

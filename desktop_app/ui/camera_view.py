@@ -81,6 +81,7 @@ class CameraView(QWidget):
         super().__init__(parent)
         self.language = language
         self._analyzer = analyzer
+        self._analyzer_lock = threading.Lock()
         self._analysis_lock = threading.Lock()
         self._source_factory = source_factory or (lambda index: OpenCvCamera(index))
         self._fps = fps
@@ -134,8 +135,12 @@ class CameraView(QWidget):
     # ---------------------------------------------------------------- analysis
     @property
     def analyzer(self) -> FrameAnalyzer:
+        # The pre-warm worker, the capture threads and the GUI thread all ask for it; without the
+        # lock two of them could each build one, and the one warmed would not be the one used.
         if self._analyzer is None:
-            self._analyzer = FrameAnalyzer()
+            with self._analyzer_lock:
+                if self._analyzer is None:
+                    self._analyzer = FrameAnalyzer()
         return self._analyzer
 
     def set_current_step(self, code: GuideCode | None) -> None:

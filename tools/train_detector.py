@@ -49,6 +49,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lr2", type=float, default=0.002, help="starting rate of the second schedule")
     p.add_argument("--patience", type=int, default=100)
     p.add_argument("--more-hours", type=float, default=0.0, help="second schedule from stage 1's best (0: none)")
+    p.add_argument("--more-imgsz", type=int, default=0,
+                   help="train the second schedule at this size (0: --imgsz); 256 steps ~1.9x faster than 320 on 2 cores")
     p.add_argument("--init", type=Path, default=None, help="skip stage 1: continue from these weights")
     p.add_argument("--evaluate-only", action="store_true", help="score --init WEIGHTS and write the outputs")
     p.add_argument("--stages", default="", help="JSON list describing how --init was trained (for metrics.json)")
@@ -115,10 +117,12 @@ def main(argv: list[str] | None = None) -> int:
         # Second schedule from the first one's best weights: a warm restart at a lower rate.
         stage_started = time.time()
         model = YOLO(str(best))
-        model.train(**common, time=args.more_hours, lr0=args.lr2, warmup_epochs=0.0, name="parts2")
+        imgsz = args.more_imgsz or args.imgsz
+        model.train(**{**common, "imgsz": imgsz}, time=args.more_hours, lr0=args.lr2, warmup_epochs=0.0, name="parts2")
         best = Path(model.trainer.best)
-        stages.append({"stage": 2, "from": "stage 1 best", "hours_cap": args.more_hours,
-                       "epochs_run": int(model.trainer.epoch) + 1, "seconds": round(time.time() - stage_started)})
+        stages.append({"stage": len(stages) + 1, "from": f"stage {len(stages)} best", "hours_cap": args.more_hours,
+                       "imgsz": imgsz, "lr0": args.lr2, "epochs_run": int(model.trainer.epoch) + 1,
+                       "seconds": round(time.time() - stage_started)})
     timed = all("seconds" in st for st in stages)  # earlier stages (--stages) count too
     train_seconds = sum(st["seconds"] for st in stages) if timed else time.time() - train_started
     epochs_run = sum(st.get("epochs_run", 0) for st in stages)

@@ -12,11 +12,7 @@ from desktop_app.vision.detector import DEFAULT_WEIGHTS_DIR, PartDetector
 from desktop_app.vision.errors import BadImage, VisionError
 from desktop_app.vision.evaluate import mean_ap50, score_class
 from desktop_app.vision.synth.catalog import CLASSES
-from tests.vision_helpers import bad_files, needs_display, needs_weights, stool_photo  # noqa: F401 (fixtures)
-
-#: Issue 6 is open: the committed detector scores held-out mAP50 0.68 (the bar is 0.90). Strict:
-#: these turn red the day better weights pass them, so the marker comes off with those weights.
-DETECTOR_NOT_READY = "detector below the issue-6 accuracy bar (held-out mAP50 0.68 < 0.90)"
+from tests.vision_helpers import DETECTOR_NOT_READY, bad_files, needs_display, needs_weights, stool_photo  # noqa: F401 (fixtures)
 
 pytestmark = needs_weights
 METRICS = json.loads((DEFAULT_WEIGHTS_DIR / "metrics.json").read_text()) if (DEFAULT_WEIGHTS_DIR / "metrics.json").exists() else {}

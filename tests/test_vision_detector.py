@@ -12,10 +12,10 @@ from desktop_app.vision.detector import DEFAULT_WEIGHTS_DIR, PartDetector
 from desktop_app.vision.errors import BadImage, VisionError
 from desktop_app.vision.evaluate import mean_ap50, score_class
 from desktop_app.vision.synth.catalog import CLASSES
+from tests.vision_helpers import COMMITTED_METRICS as METRICS
 from tests.vision_helpers import DETECTOR_NOT_READY, bad_files, needs_display, needs_weights, stool_photo  # noqa: F401 (fixtures)
 
 pytestmark = needs_weights
-METRICS = json.loads((DEFAULT_WEIGHTS_DIR / "metrics.json").read_text()) if (DEFAULT_WEIGHTS_DIR / "metrics.json").exists() else {}
 
 
 @pytest.fixture(scope="module")

@@ -9,24 +9,21 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from desktop_app.vision.detector import DEFAULT_WEIGHTS_DIR
+
 needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"),
                                    reason="Open3D rendering needs an X display (run under xvfb-run)")
-WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "assets" / "detector"
-needs_weights = pytest.mark.skipif(not (WEIGHTS_DIR / "parts.pt").is_file(),
+needs_weights = pytest.mark.skipif(not (DEFAULT_WEIGHTS_DIR / "parts.pt").is_file(),
                                    reason="no trained detector weights under assets/detector (run make train-detector)")
-
-
-def _committed_map50() -> float:
-    try:
-        return float(json.loads((WEIGHTS_DIR / "metrics.json").read_text())["held_out_test"]["map50"])
-    except (OSError, KeyError, ValueError):
-        return 0.0
+_METRICS_PATH = DEFAULT_WEIGHTS_DIR / "metrics.json"
+#: assets/detector/metrics.json as committed ({} without trained weights).
+COMMITTED_METRICS: dict = json.loads(_METRICS_PATH.read_text()) if _METRICS_PATH.is_file() else {}
 
 
 #: Issue 6 is open while the committed detector's held-out mAP50 is under 0.90.  The tests that
 #: need that accuracy are strict xfails: they turn red the day better weights pass them, so the
 #: marker comes off with those weights.  The reason quotes the committed metrics file.
-DETECTOR_NOT_READY = f"detector below the issue-6 accuracy bar (held-out mAP50 {_committed_map50():.2f} < 0.90)"
+DETECTOR_NOT_READY = f"detector below the issue-6 accuracy bar (held-out mAP50 {COMMITTED_METRICS.get('held_out_test', {}).get('map50', 0.0):.2f} < 0.90)"
 
 #: FUR-STOOL-01 step 7: lay the seat on the legs and bolt it down (4 bolts, Allen key).
 STOOL_STEP7 = ["board", "bolt", "bolt", "bolt", "bolt", "allen_key"]

@@ -97,13 +97,13 @@ class FasterWhisperTranscriber:
             options = self._transcription_options(
                 tokenizer, long_audio, None if long_audio else self.options.token_budget(clip.duration))
             segments = self._decode(features, tokenizer, options, encoder_output)
-            if frames < full and confidence_of(segments) < RETRY_CONFIDENCE:
+            sure = confidence_of(segments)
+            if frames < full and sure < RETRY_CONFIDENCE:
                 # Unsure in the short window (a clipped word, a robotic voice): Whisper's own 30 s
                 # window reads it again and the surer reading wins (rare: DEVELOPERS.md).
-                log.debug("unsure in the %d-frame window (%.2f); reading again in the full window",
-                          frames, confidence_of(segments))
+                log.debug("unsure in the %d-frame window (%.2f); reading again in the full window", frames, sure)
                 again = self._decode(features, tokenizer, options, m.encode(pad_or_trim(content)))
-                if confidence_of(again) > confidence_of(segments):
+                if confidence_of(again) > sure:
                     segments = again
             seconds = time.perf_counter() - start
         return build_transcript(clip, segments, language=language, language_probability=language_probability,

@@ -38,6 +38,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--val-images", type=int, default=300)
     p.add_argument("--test-images", type=int, default=400)
     p.add_argument("--sprites", type=int, default=160, help="rendered sprites per class for training")
+    p.add_argument("--eval-sprites", type=int, default=40,
+                   help="rendered sprites per class of the val and held-out test splits (fixed, so --sprites can grow "
+                        "without changing the held-out set)")
     p.add_argument("--seed", type=int, default=20240611)
     p.add_argument("--model", default=str(ROOT / "desktop_app" / "vision" / "partsnet.yaml"),
                    help="model yaml (yolov8n.yaml scaled down; see the file)")
@@ -68,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.data_only:
         shutil.rmtree(data_dir, ignore_errors=True)
         splits = [SplitSpec("train", args.train_images, args.seed, args.sprites),
-                  SplitSpec("val", args.val_images, args.seed + 1, max(20, args.sprites // 4)),
-                  SplitSpec("test", args.test_images, args.seed + 2, max(20, args.sprites // 4))]
+                  SplitSpec("val", args.val_images, args.seed + 1, args.eval_sprites),
+                  SplitSpec("test", args.test_images, args.seed + 2, args.eval_sprites)]
         generate(data_dir, splits)
         return 0
     if not args.skip_data:
@@ -121,7 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         model.train(**{**common, "imgsz": imgsz}, time=args.more_hours, lr0=args.lr2, warmup_epochs=0.0, name="parts2")
         best = Path(model.trainer.best)
         stages.append({"stage": len(stages) + 1, "from": f"stage {len(stages)} best", "hours_cap": args.more_hours,
-                       "imgsz": imgsz, "lr0": args.lr2, "epochs_run": int(model.trainer.epoch) + 1,
+                       "imgsz": imgsz, "lr0": args.lr2, "train_images": args.train_images,
+                       "sprites_per_class": args.sprites, "epochs_run": int(model.trainer.epoch) + 1,
                        "seconds": round(time.time() - stage_started)})
     timed = all("seconds" in st for st in stages)  # earlier stages (--stages) count too
     train_seconds = sum(st["seconds"] for st in stages) if timed else time.time() - train_started
@@ -139,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
                           "map50_95": round(float(result.box.map), 4), "precision": round(float(result.box.mp), 4),
                           "recall": round(float(result.box.mr), 4), "ap50_per_class": per_class},
         "training": {"model": Path(args.model).name, "imgsz": args.imgsz, "epochs_run": epochs_run, "train_images": args.train_images,
-                     "val_images": args.val_images, "sprites_per_class": args.sprites, "seed": args.seed,
+                     "val_images": args.val_images, "sprites_per_class": args.sprites,
+                     "eval_sprites_per_class": args.eval_sprites, "seed": args.seed,
                      "data_seconds": round(data_seconds), "train_seconds": round(train_seconds), "device": "cpu",
                      "threads": torch.get_num_threads(), "stages": stages},
         "classes": list(CLASSES),

@@ -38,7 +38,7 @@ def test_held_out_sample_reproduces_the_committed_map(detector: PartDetector) ->
     from desktop_app.vision.synth.dataset import sample
 
     training = METRICS["training"]
-    images = sample(60, seed=training["seed"] + 2, sprites_per_class=max(20, training["sprites_per_class"] // 4))
+    images = sample(60, seed=training["seed"] + 2, sprites_per_class=training["eval_sprites_per_class"])
     preds: dict[str, list] = {c: [] for c in CLASSES}
     truths: dict[str, list] = {c: [] for c in CLASSES}
     for img, labels in images:

@@ -55,6 +55,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--more-imgsz", type=int, default=0,
                    help="train the --more-hours schedule at this size (0: --imgsz); an epoch took 94 s at 256, 116 s at 320 here")
     p.add_argument("--init", type=Path, default=None, help="skip stage 1: continue from these weights")
+    p.add_argument("--widen", default="", metavar="SCALE",
+                   help="first widen --init to this scale of --model, computing the same (desktop_app/vision/widen.py)")
     p.add_argument("--evaluate-only", action="store_true", help="score --init WEIGHTS and write the outputs")
     p.add_argument("--stages", default="", help="JSON list describing how --init was trained (for metrics.json)")
     p.add_argument("--skip-data", action="store_true", help="reuse the data already under --work")
@@ -116,6 +118,17 @@ def main(argv: list[str] | None = None) -> int:
         best = args.init
         if not stages:  # --stages, when given, already says how --init was trained
             stages.append({"stage": 1, "from": "scratch", "weights": str(args.init), "note": "run earlier with these settings"})
+    if args.widen:
+        if args.init is None or args.evaluate_only:
+            raise SystemExit("--widen grows the --init weights before the --more-hours schedule")
+        from desktop_app.vision.widen import widen_checkpoint
+
+        widened = args.work / f"init_widened_{args.widen}.pt"
+        summary = widen_checkpoint(args.init, widened, args.widen, Path(args.model))
+        stages.append({"stage": len(stages) + 1, "from": f"stage {len(stages)} best",
+                       "widened_to_scale": args.widen, "parameters": summary["parameters"],
+                       "epochs_run": 0, "seconds": 0})
+        best = widened
     if args.more_hours > 0 and not args.evaluate_only:
         # Second schedule from the first one's best weights: a warm restart at a lower rate.
         stage_started = time.time()
@@ -142,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         "held_out_test": {"images": args.test_images, "map50": round(float(result.box.map50), 4),
                           "map50_95": round(float(result.box.map), 4), "precision": round(float(result.box.mp), 4),
                           "recall": round(float(result.box.mr), 4), "ap50_per_class": per_class},
-        "training": {"model": Path(args.model).name, "imgsz": args.imgsz, "epochs_run": epochs_run, "train_images": args.train_images,
+        "training": {"model": Path(args.model).name,
+                     "scale": trained.model.yaml.get("scale") or next(iter(trained.model.yaml.get("scales") or {}), ""),
+                     "imgsz": args.imgsz, "epochs_run": epochs_run, "train_images": args.train_images,
                      "val_images": args.val_images, "sprites_per_class": args.sprites,
                      "eval_sprites_per_class": args.eval_sprites, "seed": args.seed,
                      "data_seconds": round(data_seconds), "train_seconds": round(train_seconds), "device": "cpu",

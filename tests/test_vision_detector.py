@@ -110,6 +110,16 @@ def test_bad_files_are_refused_clearly(detector: PartDetector, bad_files: dict[s
     assert err.value.localized("zh") != str(err.value)
 
 
+def test_importing_ultralytics_keeps_bad_file_messages(bad_files: dict[str, Path]) -> None:  # noqa: F811
+    """ultralytics swaps PIL's open for one that wants pi-heif on unknown files; the gate undoes it."""
+    from desktop_app.vision.cv import import_ultralytics
+    from desktop_app.vision.images import load_image
+
+    import_ultralytics()
+    with pytest.raises(BadImage, match="not a picture"):
+        load_image(bad_files["text"])
+
+
 def test_frames_must_be_colour_images(detector: PartDetector) -> None:
     with pytest.raises(BadImage):
         detector.detect(np.zeros((10, 10), np.uint8))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import os
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 os.environ.setdefault("YOLO_OFFLINE", "1")
 torch = pytest.importorskip("torch")
 yaml = pytest.importorskip("yaml")
-pytest.importorskip("ultralytics")
+if importlib.util.find_spec("ultralytics") is None:  # find, not import: import_ultralytics imports it
+    pytest.skip("ultralytics is not installed", allow_module_level=True)
 
 from desktop_app.vision.widen import widen_checkpoint, widen_model  # noqa: E402
 
@@ -19,6 +21,9 @@ YAML = Path(__file__).resolve().parents[1] / "desktop_app" / "vision" / "partsne
 
 
 def _model(scale: str, seed: int):
+    from desktop_app.vision.cv import import_ultralytics
+
+    import_ultralytics()
     from ultralytics.nn.tasks import DetectionModel
 
     torch.manual_seed(seed)

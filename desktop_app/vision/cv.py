@@ -9,6 +9,7 @@ halves torch elsewhere in the app.  Both side effects are undone here, right aft
 from __future__ import annotations
 
 import os
+import sys
 from types import ModuleType
 
 _QT_VARS = ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR")
@@ -32,13 +33,23 @@ def import_cv2() -> ModuleType:
 
 
 def import_ultralytics() -> ModuleType:
-    """ultralytics with offline mode on and the process's thread settings left as they were."""
+    """ultralytics with offline mode on and the process's thread settings and PIL left as they were.
+
+    Importing ultralytics replaces ``PIL.Image.open`` with a wrapper that, for any file Pillow
+    cannot identify, installs and imports pi-heif; offline that raises ModuleNotFoundError instead
+    of UnidentifiedImageError, so a document renamed .jpg would lose its clear message.
+    """
+    from PIL import Image
+
     os.environ.setdefault("YOLO_OFFLINE", "1")
     saved = {name: os.environ.get(name) for name in (*_QT_VARS, "OMP_NUM_THREADS")}
+    pil_open = Image.open
     try:
         import ultralytics as module
     finally:
         _restore(saved)
+        patches = sys.modules.get("ultralytics.utils.patches")  # it keeps Pillow's own open here
+        Image.open = getattr(patches, "_image_open", pil_open) if patches else pil_open
     return module
 
 

@@ -55,8 +55,12 @@ def _segments(old_widths: list[int], new_widths: list[int]):
 def widen_model(old, new) -> None:
     """Copy ``old``'s weights into ``new`` (same yaml, larger scale) so both compute the same."""
     import torch
-    from ultralytics.nn.modules import C2f, SPPF, Concat, Conv, Detect
     from torch import nn
+
+    from desktop_app.vision.cv import import_ultralytics
+
+    import_ultralytics()
+    from ultralytics.nn.modules import C2f, SPPF, Concat, Conv, Detect
 
     out_maps: list = []
     out_widths_new: list[int] = []
@@ -121,6 +125,10 @@ def widen_checkpoint(src: Path, dst: Path, scale: str, yaml_path: Path) -> dict:
     """Write ``dst``: the weights of ``src`` widened to ``scale`` of ``yaml_path``; returns a summary."""
     import torch
     import yaml
+
+    from desktop_app.vision.cv import import_ultralytics
+
+    import_ultralytics()
     from ultralytics.nn.tasks import DetectionModel
 
     ckpt = torch.load(src, map_location="cpu", weights_only=False)

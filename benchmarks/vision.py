@@ -1,6 +1,9 @@
 """Vision benchmark: real-photo accuracy of the screw class, and speed per frame and of the preview.
 
-    .venv/bin/python benchmarks/vision.py [--runs 30] [--skip-preview]
+    .venv/bin/python benchmarks/vision.py [--runs 30] [--skip-preview] [--weights DIR]
+
+``--weights`` scores other weights (a directory like assets/detector) for the accuracy and speed
+tables, so a candidate and the committed weights are timed in the same session.
 
 1. Real photos (../shared/data/photos/screws_in_wood, never used in training): precision, recall
    and AP50 of the ``screw`` class at 320 and 416.  The source labels are fixed 256x256 grid
@@ -27,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._table import percentile, print_table, time_calls  # noqa: E402
 from desktop_app.vision.cv import cv2  # noqa: E402
-from desktop_app.vision.detector import PartDetector  # noqa: E402
+from desktop_app.vision.detector import DEFAULT_WEIGHTS_DIR, PartDetector  # noqa: E402
 from desktop_app.vision.evaluate import score_class  # noqa: E402
 from desktop_app.vision.images import load_image  # noqa: E402
 
@@ -82,12 +85,12 @@ def real_photos(detector: PartDetector, imgsz: int) -> list[list[object]]:
             [f"screw @{imgsz}, source cells", cell_total, round(cell_p, 4), round(cell_hits / max(cell_total, 1), 4), "-"]]
 
 
-def speed(runs: int) -> list[list[object]]:
+def speed(runs: int, weights: Path = DEFAULT_WEIGHTS_DIR) -> list[list[object]]:
     frame = cv2.resize(load_image(PHOTOS / "images" / "7_1111.jpg"), (640, 480)) if PHOTOS.is_dir() else \
         __import__("numpy").full((480, 640, 3), 128, "uint8")
     rows = []
     for backend in ("torch", "onnx"):
-        detector = PartDetector(backend=backend)
+        detector = PartDetector(weights, backend=backend)
         start = time.perf_counter()
         detector.detect(frame)
         first = (time.perf_counter() - start) * 1000
@@ -139,10 +142,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--skip-preview", action="store_true")
+    parser.add_argument("--weights", type=Path, default=DEFAULT_WEIGHTS_DIR, help="detector weights directory")
     args = parser.parse_args()
-    print(f"threads: {min(2, os.cpu_count() or 1)} of {os.cpu_count()} cores\n")
+    print(f"threads: {min(2, os.cpu_count() or 1)} of {os.cpu_count()} cores; weights: {args.weights}\n")
     if PHOTOS.is_dir():
-        detector = PartDetector()
+        detector = PartDetector(args.weights)
         rows = real_photos(detector, 320) + real_photos(detector, 416)
         print("Real photos (screws_in_wood, 11 photos, never trained on)")
         print_table(["class / input", "truth", "precision", "recall", "AP50"], rows)
@@ -150,7 +154,7 @@ def main() -> int:
     else:
         print(f"(real photos skipped: {PHOTOS} is absent)\n")
     print("Detector speed on a 640x480 frame (ms)")
-    print_table(["backend @input", "runs", "median", "p95", "first call (load)"], speed(args.runs))
+    print_table(["backend @input", "runs", "median", "p95", "first call (load)"], speed(args.runs, args.weights))
     if not args.skip_preview:
         print()
         print(f"Camera preview over {args.seconds:.0f} s (Qt, offscreen)")

@@ -124,10 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         from desktop_app.vision.widen import widen_checkpoint
 
         widened = args.work / f"init_widened_{args.widen}.pt"
+        widen_started = time.time()
         summary = widen_checkpoint(args.init, widened, args.widen, Path(args.model))
         stages.append({"stage": len(stages) + 1, "from": f"stage {len(stages)} best",
                        "widened_to_scale": args.widen, "parameters": summary["parameters"],
-                       "epochs_run": 0, "seconds": 0})
+                       "epochs_run": 0, "seconds": round(time.time() - widen_started)})
         best = widened
     if args.more_hours > 0 and not args.evaluate_only:
         # Second schedule from the first one's best weights: a warm restart at a lower rate.

@@ -68,9 +68,9 @@ def test_added_units_are_live_but_silent() -> None:
 
 
 def test_widening_to_a_narrower_or_unknown_scale_is_refused(tmp_path: Path) -> None:
+    narrow, wide = _model("t", 5), _model("s", 6)  # imports ultralytics through the gate first
     from ultralytics.nn.tasks import DetectionModel
 
-    narrow, wide = _model("t", 5), _model("s", 6)
     with pytest.raises((ValueError, IndexError, RuntimeError)):
         widen_model(wide, narrow)
     ckpt = tmp_path / "narrow.pt"

@@ -36,7 +36,7 @@ def import_ultralytics() -> ModuleType:
     """ultralytics with offline mode on and the process's thread settings and PIL left as they were.
 
     Importing ultralytics replaces ``PIL.Image.open`` with a wrapper that, for any file Pillow
-    cannot identify, installs and imports pi-heif; offline that raises ModuleNotFoundError instead
+    cannot identify, tries to install and import pi-heif; offline that raises ModuleNotFoundError instead
     of UnidentifiedImageError, so a document renamed .jpg would lose its clear message.
     """
     from PIL import Image

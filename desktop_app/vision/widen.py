@@ -41,13 +41,13 @@ def _copy_conv(old, new, in_map, out_map) -> None:
             new.bn.eps, new.bn.momentum = old.bn.eps, old.bn.momentum
 
 
-def _segments(old_widths: list[int], new_widths: list[int]):
-    """Where the channels of concatenated blocks land: block k's old channel j -> sum(new[:k]) + j."""
+def _concat(maps: list, new_widths: list[int]):
+    """Where old channels land in a concatenation: block k's map shifted by sum(new_widths[:k])."""
     import torch
 
     parts, offset = [], 0
-    for ow, nw in zip(old_widths, new_widths):
-        parts.append(offset + torch.arange(ow))
+    for m, nw in zip(maps, new_widths):
+        parts.append(offset + m)
         offset += nw
     return torch.cat(parts)
 
@@ -76,31 +76,27 @@ def widen_model(old, new) -> None:
             out_widths_new.append(ln.conv.out_channels)
         elif isinstance(lo, C2f):
             c_old, c_new = lo.c, ln.c
-            _copy_conv(lo.cv1, ln.cv1, in_maps[0], _segments([c_old, c_old], [c_new, c_new]))
+            _copy_conv(lo.cv1, ln.cv1, in_maps[0], _concat([torch.arange(c_old)] * 2, [c_new] * 2))
             for bo, bn_ in zip(lo.m, ln.m):
                 hidden = torch.arange(bo.cv1.conv.out_channels)
                 _copy_conv(bo.cv1, bn_.cv1, torch.arange(c_old), hidden)
                 _copy_conv(bo.cv2, bn_.cv2, hidden, torch.arange(c_old))
             blocks = 2 + len(lo.m)
-            _copy_conv(lo.cv2, ln.cv2, _segments([c_old] * blocks, [c_new] * blocks), torch.arange(lo.cv2.conv.out_channels))
+            _copy_conv(lo.cv2, ln.cv2, _concat([torch.arange(c_old)] * blocks, [c_new] * blocks), torch.arange(lo.cv2.conv.out_channels))
             out_maps.append(torch.arange(lo.cv2.conv.out_channels))
             out_widths_new.append(ln.cv2.conv.out_channels)
         elif isinstance(lo, SPPF):
             c_old, c_new = lo.cv1.conv.out_channels, ln.cv1.conv.out_channels
             _copy_conv(lo.cv1, ln.cv1, in_maps[0], torch.arange(c_old))
-            _copy_conv(lo.cv2, ln.cv2, _segments([c_old] * 4, [c_new] * 4), torch.arange(lo.cv2.conv.out_channels))
+            _copy_conv(lo.cv2, ln.cv2, _concat([torch.arange(c_old)] * 4, [c_new] * 4), torch.arange(lo.cv2.conv.out_channels))
             out_maps.append(torch.arange(lo.cv2.conv.out_channels))
             out_widths_new.append(ln.cv2.conv.out_channels)
         elif isinstance(lo, nn.Upsample):
             out_maps.append(in_maps[0])
             out_widths_new.append(in_new[0])
         elif isinstance(lo, Concat):
-            parts, offset = [], 0
-            for m, w in zip(in_maps, in_new):
-                parts.append(offset + m)
-                offset += w
-            out_maps.append(torch.cat(parts))
-            out_widths_new.append(offset)
+            out_maps.append(_concat(in_maps, in_new))
+            out_widths_new.append(sum(in_new))
         elif isinstance(lo, Detect):
             if getattr(lo, "end2end", False):
                 raise ValueError("end-to-end heads are not supported")
@@ -112,7 +108,6 @@ def widen_model(old, new) -> None:
                         _copy_conv(co, cn, prev, out)
                         prev = out
             ln.dfl.load_state_dict(lo.dfl.state_dict())
-            ln.stride = lo.stride.clone()
             out_maps.append(torch.arange(0))
             out_widths_new.append(0)
         else:

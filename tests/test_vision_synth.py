@@ -89,3 +89,19 @@ def test_grid_layout_places_exactly_the_parts_asked_for() -> None:
 @pytest.mark.parametrize("kind", ["screw", "dowel"])
 def test_fastener_kinds_are_their_own_class(kind: str) -> None:
     assert class_of(kind, (0.008, 0.008, 0.03)) == kind
+
+
+def test_train_seed_renews_the_training_bank_and_keeps_the_held_out_splits() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "train_detector.py"
+    spec = importlib.util.spec_from_file_location("train_detector_under_test", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    before = tool.split_specs(tool.parse_args(["--sprites", "2400"]))
+    after = tool.split_specs(tool.parse_args(["--sprites", "3000", "--train-seed", "7"]))
+    assert [s.name for s in before] == ["train", "val", "test"]
+    assert before[0].seed == tool.parse_args([]).seed  # the default reproduces earlier stages' banks
+    assert after[0].seed == 7 and after[0].sprites_per_class == 3000
+    assert after[1:] == before[1:]  # val and the held-out test render from the same seeds and bank sizes

@@ -42,6 +42,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="rendered sprites per class of the val and held-out test splits (fixed, so --sprites can grow "
                         "without changing the held-out set)")
     p.add_argument("--seed", type=int, default=20240611)
+    p.add_argument("--train-seed", type=int, default=None,
+                   help="seed of the training split only (default: --seed); another one renders a wholly new training "
+                        "bank while val and the held-out test stay byte-identical")
     p.add_argument("--model", default=str(ROOT / "desktop_app" / "vision" / "partsnet.yaml"),
                    help="model yaml (yolov8n.yaml scaled down; see the file)")
     p.add_argument("--imgsz", type=int, default=320)
@@ -64,18 +67,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def split_specs(args: argparse.Namespace) -> list[SplitSpec]:
+    """Val and test hang on --seed alone, so scores from runs on different training banks compare."""
+    train_seed = args.seed if args.train_seed is None else args.train_seed
+    return [SplitSpec("train", args.train_images, train_seed, args.sprites),
+            SplitSpec("val", args.val_images, args.seed + 1, args.eval_sprites),
+            SplitSpec("test", args.test_images, args.seed + 2, args.eval_sprites)]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.work = args.work.resolve()  # ultralytics puts a relative project under its own runs/ folder
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     data_dir = args.work / "data"
     started = time.time()
+    train_seed = split_specs(args)[0].seed
     if args.data_only:
         shutil.rmtree(data_dir, ignore_errors=True)
-        splits = [SplitSpec("train", args.train_images, args.seed, args.sprites),
-                  SplitSpec("val", args.val_images, args.seed + 1, args.eval_sprites),
-                  SplitSpec("test", args.test_images, args.seed + 2, args.eval_sprites)]
-        generate(data_dir, splits)
+        generate(data_dir, split_specs(args))
         return 0
     if not args.skip_data:
         # Open3D and torch in one process crash (clashing OpenMP/GL libraries): render in a child.
@@ -139,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         best = Path(model.trainer.best)
         stages.append({"stage": len(stages) + 1, "from": f"stage {len(stages)} best", "hours_cap": args.more_hours,
                        "imgsz": imgsz, "lr0": args.lr2, "train_images": args.train_images,
-                       "sprites_per_class": args.sprites, "epochs_run": int(model.trainer.epoch) + 1,
+                       "sprites_per_class": args.sprites, "train_seed": train_seed,
+                       "epochs_run": int(model.trainer.epoch) + 1,
                        "seconds": round(time.time() - stage_started)})
     timed = all("seconds" in st for st in stages)  # earlier stages (--stages) count too
     train_seconds = sum(st["seconds"] for st in stages) if timed else time.time() - train_started

@@ -10,7 +10,7 @@ import pytest
 
 from desktop_app.vision.camera import CameraInfo, ImageSequenceSource, OpenCvCamera
 from desktop_app.vision.cv import cv2
-from tests.vision_helpers import DETECTOR_NOT_READY, bad_files, needs_weights, stool_photo  # noqa: F401 (fixtures)
+from tests.vision_helpers import bad_files, needs_weights, stool_photo  # noqa: F401 (fixtures)
 
 
 MODELS = Path(__file__).resolve().parents[1] / "assets" / "models3d"
@@ -48,7 +48,6 @@ def make_view(qtbot):  # type: ignore[no-untyped-def]
     assert not left, left
 
 
-@pytest.mark.xfail(strict=True, reason=DETECTOR_NOT_READY)
 @needs_weights
 def test_live_preview_shows_boxes_and_emits_detections_and_qr(make_view, qtbot, stool_photo: Path) -> None:  # noqa: F811
     frame = _frame_with_code(stool_photo)

@@ -81,10 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     data_dir = args.work / "data"
     started = time.time()
-    train_seed = split_specs(args)[0].seed
+    specs = split_specs(args)
     if args.data_only:
         shutil.rmtree(data_dir, ignore_errors=True)
-        generate(data_dir, split_specs(args))
+        generate(data_dir, specs)
         return 0
     if not args.skip_data:
         # Open3D and torch in one process crash (clashing OpenMP/GL libraries): render in a child.
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         best = Path(model.trainer.best)
         stages.append({"stage": len(stages) + 1, "from": f"stage {len(stages)} best", "hours_cap": args.more_hours,
                        "imgsz": imgsz, "lr0": args.lr2, "train_images": args.train_images,
-                       "sprites_per_class": args.sprites, "train_seed": train_seed,
+                       "sprites_per_class": args.sprites, "train_seed": specs[0].seed,
                        "epochs_run": int(model.trainer.epoch) + 1,
                        "seconds": round(time.time() - stage_started)})
     timed = all("seconds" in st for st in stages)  # earlier stages (--stages) count too

@@ -64,6 +64,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--stages", default="", help="JSON list describing how --init was trained (for metrics.json)")
     p.add_argument("--skip-data", action="store_true", help="reuse the data already under --work")
     p.add_argument("--data-only", action="store_true", help="only render and write the data set")
+    p.add_argument("--record-sample", action="store_true",
+                   help="score the held-out sample with the weights in --out and record it in their metrics.json "
+                        "(what the reproduction test checks; training does this at its end)")
     return p.parse_args(argv)
 
 
@@ -75,10 +78,26 @@ def split_specs(args: argparse.Namespace) -> list[SplitSpec]:
             SplitSpec("test", args.test_images, args.seed + 2, args.eval_sprites)]
 
 
+def record_sample(out: Path) -> int:
+    """Write the 60-image held-out sample's score beside the full one (the test reproduces it)."""
+    from desktop_app.vision.detector import PartDetector
+    from desktop_app.vision.held_out import score_held_out_sample
+
+    path = out / "metrics.json"
+    metrics = json.loads(path.read_text(encoding="utf-8"))
+    score = score_held_out_sample(PartDetector(out), metrics["training"])
+    metrics["held_out_sample"] = score.as_json()
+    path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    log.info("held-out sample mAP50 %.4f (%d images, %s)", score.map50, score.images, score.backend)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.work = args.work.resolve()  # ultralytics puts a relative project under its own runs/ folder
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if args.record_sample:
+        return record_sample(args.out)
     data_dir = args.work / "data"
     started = time.time()
     specs = split_specs(args)
@@ -185,7 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     log.info("held-out mAP50 %.3f (mAP50-95 %.3f); weights %s (%.1f MB)", result.box.map50, result.box.map,
              args.out / "parts.pt", (args.out / "parts.pt").stat().st_size / 1e6)
-    return 0
+    # Open3D renders the sample: a child process, as for the data (see above).
+    recorded = subprocess.run([sys.executable, __file__, "--record-sample", "--out", str(args.out)], check=False)
+    if recorded.returncode != 0:
+        log.error("held-out sample not recorded; run: tools/train_detector.py --record-sample --out %s", args.out)
+    return recorded.returncode
 
 
 if __name__ == "__main__":

@@ -40,36 +40,37 @@ def average_precision(recall: np.ndarray, precision: np.ndarray) -> float:
     return float(np.trapezoid(np.interp(x, mrec, mpre), x))
 
 
-def score_class(label: str, predictions: list[list[tuple[float, tuple[float, ...]]]],
-                truths: list[list[tuple[float, ...]]], *, iou_threshold: float = 0.5,
-                operating_conf: float = 0.25) -> ClassScore:
-    """AP50 of one class over images; ``predictions[i]`` = [(confidence, box)], ``truths[i]`` = [box].
-
-    Precision and recall are reported at ``operating_conf`` (the detector's working threshold).
-    """
+def match_image(predictions: list[tuple[float, tuple[float, ...]]], truths: list[tuple[float, ...]], *,
+                iou_threshold: float = 0.5) -> list[tuple[float, bool]]:
+    """One image's predictions as (confidence, hit), each truth claimed by the most confident match."""
     records: list[tuple[float, bool]] = []
-    n_gt = sum(len(t) for t in truths)
-    for preds, gts in zip(predictions, truths):
-        used = np.zeros(len(gts), bool)
-        gt_arr = np.asarray(gts, dtype=float).reshape(-1, 4)
-        for conf, box in sorted(preds, key=lambda p: -p[0]):
-            hit = False
-            if len(gt_arr):
-                overlaps = iou(box, gt_arr)
-                overlaps[used] = -1
-                j = int(overlaps.argmax())
-                if overlaps[j] >= iou_threshold:
-                    used[j] = True
-                    hit = True
-            records.append((conf, hit))
+    used = np.zeros(len(truths), bool)
+    gt_arr = np.asarray(truths, dtype=float).reshape(-1, 4)
+    for conf, box in sorted(predictions, key=lambda p: -p[0]):
+        hit = False
+        if len(gt_arr):
+            overlaps = iou(box, gt_arr)
+            overlaps[used] = -1
+            j = int(overlaps.argmax())
+            if overlaps[j] >= iou_threshold:
+                used[j] = True
+                hit = True
+        records.append((conf, hit))
+    return records
+
+
+def score_records(label: str, records: Sequence[tuple[float, bool]], n_gt: int, *,
+                  operating_conf: float = 0.25) -> ClassScore:
+    """AP50 from matched records pooled over images (a bootstrap pools resampled images' records)."""
     if n_gt == 0:
         return ClassScore(label, 0, 0.0, 0.0, 0.0)
     if not records:
         return ClassScore(label, n_gt, 0.0, 0.0, 0.0)
-    records.sort(key=lambda r: -r[0])
-    confs = np.array([r[0] for r in records])
-    tp = np.cumsum([r[1] for r in records])
-    fp = np.cumsum([not r[1] for r in records])
+    ordered = sorted(records, key=lambda r: -r[0])
+    confs = np.array([r[0] for r in ordered])
+    hits = np.array([r[1] for r in ordered])
+    tp = np.cumsum(hits)
+    fp = np.cumsum(~hits)
     recall = tp / n_gt
     precision = tp / np.maximum(tp + fp, 1)
     ap = average_precision(recall, precision)
@@ -80,6 +81,17 @@ def score_class(label: str, predictions: list[list[tuple[float, tuple[float, ...
     else:
         p_op, r_op = 0.0, 0.0
     return ClassScore(label, n_gt, round(p_op, 4), round(r_op, 4), round(ap, 4))
+
+
+def score_class(label: str, predictions: list[list[tuple[float, tuple[float, ...]]]],
+                truths: list[list[tuple[float, ...]]], *, iou_threshold: float = 0.5,
+                operating_conf: float = 0.25) -> ClassScore:
+    """AP50 of one class over images; ``predictions[i]`` = [(confidence, box)], ``truths[i]`` = [box].
+
+    Precision and recall are reported at ``operating_conf`` (the detector's working threshold).
+    """
+    records = [r for preds, gts in zip(predictions, truths) for r in match_image(preds, gts, iou_threshold=iou_threshold)]
+    return score_records(label, records, sum(len(t) for t in truths), operating_conf=operating_conf)
 
 
 def mean_ap50(scores: Sequence[ClassScore]) -> float:

@@ -12,7 +12,7 @@ from desktop_app.vision.detector import DEFAULT_WEIGHTS_DIR, PartDetector
 from desktop_app.vision.errors import BadImage, VisionError
 from desktop_app.vision.synth.catalog import CLASSES
 from tests.vision_helpers import COMMITTED_METRICS as METRICS
-from tests.vision_helpers import DETECTOR_NOT_READY, bad_files, needs_display, needs_weights, stool_photo  # noqa: F401 (fixtures)
+from tests.vision_helpers import bad_files, needs_display, needs_weights, stool_photo  # noqa: F401 (fixtures)
 
 pytestmark = needs_weights
 
@@ -22,7 +22,6 @@ def detector() -> PartDetector:
     return PartDetector()
 
 
-@pytest.mark.xfail(strict=True, reason=DETECTOR_NOT_READY)
 def test_committed_weights_and_metrics() -> None:
     assert METRICS["held_out_test"]["map50"] >= 0.90, "the issue's bar for the held-out synthetic set"
     assert tuple(METRICS["classes"]) == CLASSES

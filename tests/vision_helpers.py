@@ -20,11 +20,6 @@ _METRICS_PATH = DEFAULT_WEIGHTS_DIR / "metrics.json"
 COMMITTED_METRICS: dict = json.loads(_METRICS_PATH.read_text()) if _METRICS_PATH.is_file() else {}
 
 
-#: Issue 6 is open while the committed detector's held-out mAP50 is under 0.90.  The tests that
-#: need that accuracy are strict xfails: they turn red the day better weights pass them, so the
-#: marker comes off with those weights.  The reason quotes the committed metrics file.
-DETECTOR_NOT_READY = f"detector below the issue-6 accuracy bar (held-out mAP50 {COMMITTED_METRICS.get('held_out_test', {}).get('map50', 0.0):.2f} < 0.90)"
-
 #: FUR-STOOL-01 step 7: lay the seat on the legs and bolt it down (4 bolts, Allen key).
 STOOL_STEP7 = ["board", "bolt", "bolt", "bolt", "bolt", "allen_key"]
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("YOLO_OFFLINE", "1")
 
 from desktop_app.vision.synth.catalog import CLASSES  # noqa: E402
-from desktop_app.vision.synth.dataset import SplitSpec, generate  # noqa: E402
+from desktop_app.vision.synth.dataset import TEST_SEED_OFFSET, VAL_SEED_OFFSET, SplitSpec, generate  # noqa: E402
 
 log = logging.getLogger("train_detector")
 
@@ -74,8 +74,8 @@ def split_specs(args: argparse.Namespace) -> list[SplitSpec]:
     """Val and test hang on --seed alone, so scores from runs on different training banks compare."""
     train_seed = args.seed if args.train_seed is None else args.train_seed
     return [SplitSpec("train", args.train_images, train_seed, args.sprites),
-            SplitSpec("val", args.val_images, args.seed + 1, args.eval_sprites),
-            SplitSpec("test", args.test_images, args.seed + 2, args.eval_sprites)]
+            SplitSpec("val", args.val_images, args.seed + VAL_SEED_OFFSET, args.eval_sprites),
+            SplitSpec("test", args.test_images, args.seed + TEST_SEED_OFFSET, args.eval_sprites)]
 
 
 def record_sample(out: Path) -> int:

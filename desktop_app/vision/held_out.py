@@ -38,10 +38,10 @@ class SampleScore:
 
 
 def held_out_images(training: dict, count: int) -> list[tuple[np.ndarray, list[Label]]]:
-    """The first ``count`` held-out images, byte for byte as training wrote them (needs a display)."""
-    from desktop_app.vision.synth.dataset import sample  # Open3D: imported only when rendering
+    """The first ``count`` held-out images, pixel for pixel as training's JPEGs decode (needs a display)."""
+    from desktop_app.vision.synth.dataset import TEST_SEED_OFFSET, sample  # Open3D: imported only when rendering
 
-    return sample(count, seed=training["seed"] + 2, sprites_per_class=training["eval_sprites_per_class"])
+    return sample(count, seed=training["seed"] + TEST_SEED_OFFSET, sprites_per_class=training["eval_sprites_per_class"])
 
 
 def image_records(detector: PartDetector, images: list[tuple[np.ndarray, list[Label]]]) -> ImageRecords:

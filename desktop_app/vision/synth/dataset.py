@@ -20,6 +20,11 @@ from desktop_app.vision.synth.sprites import Sprite, build_bank
 log = logging.getLogger(__name__)
 
 
+#: The val and held-out test splits are seeded from the run's ``--seed`` plus these, so anything
+#: that re-renders them (the reproduction test, benchmarks/detector_gain.py) draws the same images.
+VAL_SEED_OFFSET, TEST_SEED_OFFSET = 1, 2
+
+
 @dataclass(frozen=True)
 class SplitSpec:
     name: str

@@ -1,5 +1,5 @@
 # The README's two commands. Both set everything up first (idempotent), then act.
-.PHONY: run test setup train-detector
+.PHONY: run test check setup train-detector
 
 VENV ?= .venv
 XVFB := $(shell if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then echo "xvfb-run -a -s '-screen 0 1280x1024x24'"; fi)
@@ -10,8 +10,14 @@ setup:
 run: setup
 	$(XVFB) $(VENV)/bin/desktop-app
 
-test: setup
+test: setup check
 	$(XVFB) $(VENV)/bin/python -m pytest
+
+# The architecture held by tools (docs/architecture.md): import contracts, lint, types.
+check: setup
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # Regenerates the synthetic parts data and retrains the detector (CPU, no network; not part of test).
 train-detector: setup

@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._table import percentile, print_table  # noqa: E402
-from desktop_app.ar.guide_format import load_guide  # noqa: E402
-from desktop_app.ar.renderer import OffscreenRenderer  # noqa: E402
-from desktop_app.ar.scene import StepScene, load_meshes  # noqa: E402
+from benchmarks._table import percentile, print_table
+from desktop_app.ar.renderer import OffscreenRenderer
+from desktop_app.ar.scene import StepScene, load_meshes
+from desktop_app.core.guide_format import load_guide
 
 CLVRAI = ROOT.parent / "shared" / "data" / "furniture" / "clvrai"
 

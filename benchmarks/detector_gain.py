@@ -4,7 +4,7 @@
 
 Re-renders the held-out split in memory (the images training scored, same seeds, from
 NEW's metrics.json), runs both detectors on every image with the app's own code (ONNX Runtime
-when available; vision/evaluate.py's metric), then resamples the images with replacement, the
+when available; tools/detector/evaluate.py's metric), then resamples the images with replacement, the
 same resample for both (a paired bootstrap), and reports the mAP50 difference's 95 % interval.
 The 400-image score moves with which images were drawn; only a gain whose interval clears zero
 says the weights, not the draw, got better.  Scores differ slightly from ultralytics' own
@@ -23,11 +23,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._table import print_table  # noqa: E402
-from desktop_app.vision.detector import DEFAULT_WEIGHTS_DIR, PartDetector  # noqa: E402
-from desktop_app.vision.evaluate import mean_ap50  # noqa: E402
-from desktop_app.vision.held_out import held_out_images, image_records, score  # noqa: E402
-from desktop_app.vision.synth.catalog import CLASSES  # noqa: E402
+from benchmarks._table import print_table
+from desktop_app.vision.classes import CLASSES
+from desktop_app.vision.detector import DEFAULT_WEIGHTS_DIR, PartDetector
+from tools.detector.evaluate import mean_ap50
+from tools.detector.held_out import held_out_images, image_records, score
 
 
 def main() -> int:

@@ -27,7 +27,9 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,13 +37,24 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from benchmarks._table import print_table, summary_row  # noqa: E402
+from benchmarks._table import print_table, summary_row
+
+if TYPE_CHECKING:
+    from desktop_app.ui.camera.view import CameraView
+    from desktop_app.ui.shell.main_window import MainWindow
+    from desktop_app.ui.voice.bridge import VoiceBridge
+    from desktop_app.ui.voice.microphone import MicrophoneWidget
+    from desktop_app.voice.capture import AudioSource, ChunkCallback, ErrorCallback
+    from desktop_app.voice.transcriber import Transcript
+
+#: Process Qt events until the condition holds, or give up after the timeout in seconds.
+Wait = Callable[[Callable[[], bool], float], None]
 
 COLD = textwrap.dedent(
     """
     import sys, time
     from desktop_app.core.config import load_settings
-    from desktop_app.ui.main import create_window
+    from desktop_app.ui.shell.main import create_window
     from PySide6.QtTest import QTest
     qapp, window = create_window(load_settings())
     window.show()
@@ -69,15 +82,17 @@ def cold_start_ms(data_dir: Path, runs: int) -> list[float]:
 class TimedSource:
     """A FileAudioSource that notes the wall time its last voiced sample reached the microphone."""
 
-    def __init__(self, path: Path, on_speech_end: object = None) -> None:
-        from desktop_app.voice.audio import load_audio
-        from desktop_app.voice.capture import FileAudioSource
+    def __init__(self, path: Path, on_speech_end: Callable[[], object] | None = None) -> None:
+        from file_audio_source import FileAudioSource  # tests/, on the path above
 
-        self._inner = FileAudioSource(path, speed=1.0)
-        self.name = self._inner.name
+        from desktop_app.voice.audio import load_audio
+
+        inner = FileAudioSource(path, speed=1.0)
+        self._inner: AudioSource = inner
+        self.name = inner.name
         samples = load_audio(path).samples
         voiced = np.flatnonzero(np.abs(samples) > 0.02)
-        self._last_voiced = int(self._inner.lead_silence * 16_000) + int(voiced[-1] if len(voiced) else len(samples))
+        self._last_voiced = int(inner.lead_silence * 16_000) + int(voiced[-1] if len(voiced) else len(samples))
         self._on_speech_end = on_speech_end
         self.speech_end: float | None = None
 
@@ -85,7 +100,7 @@ class TimedSource:
     def active(self) -> bool:
         return self._inner.active
 
-    def start(self, on_chunk, on_error) -> None:  # type: ignore[no-untyped-def]
+    def start(self, on_chunk: ChunkCallback, on_error: ErrorCallback) -> None:
         delivered = [0]
         self.speech_end = None
 
@@ -94,7 +109,7 @@ class TimedSource:
             delivered[0] += len(samples)
             if self.speech_end is None and delivered[0] >= self._last_voiced:
                 self.speech_end = time.time()
-                if callable(self._on_speech_end):
+                if self._on_speech_end is not None:
                     self._on_speech_end()
 
         self._inner.start(chunk, on_error)
@@ -103,57 +118,81 @@ class TimedSource:
         self._inner.stop()
 
 
-def speech_runs(window, qtbot_wait, wav: Path, marker: Path, runs: int, release: bool) -> list[float]:  # type: ignore[no-untyped-def]
+def _voice(window: MainWindow) -> VoiceBridge:
+    if window.voice is None:
+        raise SystemExit("the window has no voice")
+    return window.voice
+
+
+def _mic(window: MainWindow) -> MicrophoneWidget:
+    mic = _voice(window).mic
+    if mic is None:
+        raise SystemExit("the window has no microphone")
+    return mic
+
+
+def _camera(window: MainWindow) -> CameraView:
+    if window.vision is None:
+        raise SystemExit("the window has no camera")
+    return window.vision.camera
+
+
+def speech_runs(window: MainWindow, qtbot_wait: Wait, wav: Path, marker: Path, runs: int,
+                release: bool) -> tuple[list[float], list[float]]:
     from PySide6.QtCore import QObject, Qt, Signal
 
     class Relay(QObject):
         fire = Signal()
 
     relay = Relay()
-    relay.fire.connect(window.voice.mic.stop_listening, Qt.ConnectionType.QueuedConnection)
+    relay.fire.connect(_mic(window).stop_listening, Qt.ConnectionType.QueuedConnection)
     out = []
     stt: list[float] = []
-    def note(transcript) -> None:  # type: ignore[no-untyped-def]
+    def note(transcript: Transcript) -> None:
         stt.append(transcript.seconds * 1000)
 
-    window.voice.mic.transcribed.connect(note)
+    _mic(window).transcribed.connect(note)
     for _ in range(runs):
         marker.write_text("")
         source = TimedSource(wav, relay.fire.emit if release else None)
-        window.voice.set_source(source)
+        _voice(window).set_source(source)
         if release:
-            window.voice.mic.start_listening()
+            _mic(window).start_listening()
         else:
-            window.voice.mic._pressed()  # noqa: SLF001 (a click: press then release, as the button does)
-            window.voice.mic._released()  # noqa: SLF001
+            _mic(window)._pressed()  # a click: press then release, as the button does
+            _mic(window)._released()
         qtbot_wait(lambda: marker.read_text().strip() != "", 180)
         first_word = float(marker.read_text().split()[0])
-        out.append((first_word - source.speech_end) * 1000)  # type: ignore[operator]
-        qtbot_wait(lambda: not window.chat.busy and not window.voice.busy, 60)
-        window.voice.stop_speaking()
+        if source.speech_end is None:
+            raise SystemExit("the reply began before the question had been played")
+        out.append((first_word - source.speech_end) * 1000)
+        qtbot_wait(lambda: not window.chat.busy and not _voice(window).busy, 60)
+        _voice(window).stop_speaking()
         time.sleep(0.5)
-    window.voice.mic.transcribed.disconnect(note)
+    _mic(window).transcribed.disconnect(note)
     return out, stt
 
 
-def guide_runs(window, qtbot_wait, show, sku: str, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for _ in range(runs):
-        window.guide_tabs.close_tab(sku)
-        qtbot_wait(lambda: window.guide_tabs.spare_ready, 120)
-        shown: list[float] = []
-        window.guide_tabs.shown.connect(lambda s: shown.append(time.perf_counter()))
-        started = time.perf_counter()
-        show()
-        qtbot_wait(lambda: bool(shown), 60)
-        window.guide_tabs.shown.disconnect()
-        out.append((shown[0] - started) * 1000)
-        if window.vision.camera.camera_running:
-            window.vision.camera.stop_camera()
-        # The code's reply is settled, and the camera reports a code again only after 3 s out of view.
-        settle_until = time.monotonic() + 4.0
-        qtbot_wait(lambda: time.monotonic() > settle_until and not window.chat.busy, 60)
-    return out
+def guide_runs(window: MainWindow, qtbot_wait: Wait, show: Callable[[], None], sku: str, runs: int) -> list[float]:
+    return [guide_run(window, qtbot_wait, show, sku) for _ in range(runs)]
+
+
+def guide_run(window: MainWindow, qtbot_wait: Wait, show: Callable[[], None], sku: str) -> float:
+    window.guide_tabs.close_tab(sku)
+    qtbot_wait(lambda: window.guide_tabs.spare_ready, 120)
+    shown: list[float] = []
+    window.guide_tabs.shown.connect(lambda s: shown.append(time.perf_counter()))
+    started = time.perf_counter()
+    show()
+    qtbot_wait(lambda: bool(shown), 60)
+    window.guide_tabs.shown.disconnect()
+    camera = _camera(window)
+    if camera.camera_running:
+        camera.stop_camera()
+    # The code's reply is settled, and the camera reports a code again only after 3 s out of view.
+    settle_until = time.monotonic() + 4.0
+    qtbot_wait(lambda: time.monotonic() > settle_until and not window.chat.busy, 60)
+    return (shown[0] - started) * 1000
 
 
 def main() -> None:
@@ -165,20 +204,20 @@ def main() -> None:
         raise SystemExit("run under a display: xvfb-run -a .venv/bin/python benchmarks/e2e.py")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     from PySide6.QtWidgets import QApplication
+    from vision_helpers import STOOL_STEP7, render_parts
 
     from desktop_app.app import build_app
     from desktop_app.core.config import load_settings
-    from desktop_app.ui.main import application, create_window
+    from desktop_app.ui.shell.main import application, create_window
     from desktop_app.vision.camera import CameraInfo, ImageSequenceSource
     from desktop_app.vision.cv import cv2
+    from desktop_app.voice.engines import create_transcriber
     from desktop_app.voice.settings import load_voice_settings
-    from desktop_app.voice.transcriber import create_transcriber
     from desktop_app.voice.tts import Speaker
-    from vision_helpers import STOOL_STEP7, render_parts
 
     qapp = application()
 
-    def wait(condition, timeout_s: float) -> None:  # type: ignore[no-untyped-def]
+    def wait(condition: Callable[[], bool], timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
         while not condition():
             if time.monotonic() > deadline:
@@ -209,12 +248,12 @@ def main() -> None:
         window.show()
         wait(lambda: window.voice is not None and window.voice.model.loaded and not window.warming, 300)
         wait(lambda: window.guide_tabs.spare_ready, 300)
-        wait(lambda: window.vision.camera.analyzer.detector.load_seconds is not None, 300)
+        wait(lambda: _camera(window).analyzer.detector.load_seconds is not None, 300)
         for release, how in ((False, "pause ends turn"), (True, "push-to-talk release")):
             latency, stt = speech_runs(window, wait, question, marker, args.runs, release=release)
             rows.append(summary_row(f"end of speech → first spoken word ({how})", latency))
             rows.append(summary_row("  of which: transcription", stt))
-        camera = window.vision.camera
+        camera = _camera(window)
         reading = camera.analyzer.analyse(cv2.imread(str(photo)))
         if reading.focus is not None and reading.focus.score >= 0.5:
             rows.append(summary_row("photo → guide on screen",

@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop_app.nlu.classifier import TEST_FILES, load_examples, train  # noqa: E402
-from desktop_app.nlu.types import EntityKind, Intent  # noqa: E402
-from desktop_app.nlu.understand import Understander  # noqa: E402
+from desktop_app.nlu.classifier import TEST_FILES, load_examples, train
+from desktop_app.nlu.types import EntityKind, Intent
+from desktop_app.nlu.understand import Understander
 
 ABBR = {i: "".join(w[0] for w in i.value.split("_")) + i.value[-2:] for i in Intent}
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._table import print_table, summary_row, time_calls  # noqa: E402
-from desktop_app.app import build_app  # noqa: E402
-from desktop_app.core.config import load_settings  # noqa: E402
-from desktop_app.service.types import AttributeFilter, SearchQuery, SortOrder  # noqa: E402
-from desktop_app.store.schema import Customer, Order  # noqa: E402
+from benchmarks._table import print_table, summary_row, time_calls
+from desktop_app.app import build_app
+from desktop_app.core.config import load_settings
+from desktop_app.service.types import AttributeFilter, SearchQuery, SortOrder
+from desktop_app.store.schema import Customer, Order
 
 COLD_START = textwrap.dedent(
     """
@@ -28,7 +28,7 @@ COLD_START = textwrap.dedent(
     t0 = time.perf_counter()
     from PySide6.QtCore import QTimer
     from desktop_app.core.config import load_settings
-    from desktop_app.ui.main import create_window
+    from desktop_app.ui.shell.main import create_window
     qapp, window = create_window(load_settings())
     def shown():
         print(f"{(time.perf_counter() - t0) * 1000:.1f}")
@@ -63,8 +63,9 @@ def main() -> None:
         data_dir = Path(tmp)
         app = build_app(load_settings(env={}, data_dir=data_dir, cache_dir=data_dir / "cache"))
         with app.db.session() as s:
-            pairs = [(o.order_number, s.get(Customer, o.customer_id).phone[-4:])
-                     for o in s.query(Order).filter(Order.customer_id.isnot(None)).all()]
+            pairs = [(o.order_number, customer.phone[-4:])
+                     for o in s.query(Order).filter(Order.customer_id.isnot(None)).all()
+                     if (customer := s.get(Customer, o.customer_id)) is not None]
             codes = [c.code for c in s.query(Customer).all()]
         queries = [
             SearchQuery(category="phone", min_price_fen=50_000, max_price_fen=80_000,

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from benchmarks._table import percentile, print_table  # noqa: E402
+from benchmarks._table import percentile, print_table
 
 
 def queries(n: int, workdir: Path) -> list[tuple[str, Path, str, str]]:

@@ -28,11 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._table import percentile, print_table, time_calls  # noqa: E402
-from desktop_app.vision.cv import cv2  # noqa: E402
-from desktop_app.vision.detector import DEFAULT_WEIGHTS_DIR, PartDetector  # noqa: E402
-from desktop_app.vision.evaluate import score_class  # noqa: E402
-from desktop_app.vision.images import load_image  # noqa: E402
+from benchmarks._table import percentile, print_table, time_calls
+from desktop_app.vision.cv import cv2
+from desktop_app.vision.detector import DEFAULT_WEIGHTS_DIR, PartDetector
+from desktop_app.vision.images import load_image
+from tools.detector.evaluate import score_class
 
 PHOTOS = ROOT.parent / "shared" / "data" / "photos" / "screws_in_wood"
 #: Tight boxes (x1, y1, x2, y2) around every screw head, per image stem (empty: all four are holes).
@@ -97,7 +97,10 @@ def speed(runs: int, weights: Path = DEFAULT_WEIGHTS_DIR) -> list[list[object]]:
         for imgsz in (320, 640):
             for _ in range(3):
                 detector.detect(frame, imgsz=imgsz)
-            samples = time_calls(lambda i: detector.detect(frame, imgsz=imgsz), runs)
+            def detect(i: int, d: PartDetector = detector, size: int = imgsz) -> object:
+                return d.detect(frame, imgsz=size)
+
+            samples = time_calls(detect, runs)
             rows.append([f"{detector.backend_name} @{imgsz}", runs, statistics.median(samples),
                          percentile(samples, 95), round(first) if imgsz == 320 else "-"])
     return rows
@@ -108,8 +111,9 @@ def preview_fps(seconds: float) -> list[list[object]]:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop_app.ui.camera_view import CameraView
+    from desktop_app.ui.camera.view import CameraView
     from desktop_app.vision.camera import CameraInfo, ImageSequenceSource
+    from desktop_app.vision.meaning import VisionReading
 
     app = QApplication.instance() or QApplication([])
     frame = cv2.resize(load_image(PHOTOS / "images" / "7_1111.jpg"), (640, 480))
@@ -117,7 +121,7 @@ def preview_fps(seconds: float) -> list[list[object]]:
                       source_factory=lambda i: ImageSequenceSource([frame], loop=True, name="bench"))
     view.resize(800, 600)
     view.show()
-    analysed = []
+    analysed: list[VisionReading] = []
     view.detections.connect(analysed.append)
     view.analyzer.analyse(frame)  # load the model and the guide index first: measure steady state
     view.start_camera()

@@ -22,17 +22,23 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._table import percentile, print_table  # noqa: E402
+from benchmarks._table import percentile, print_table
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from desktop_app.voice.vad import SpeechDetector, Utterance
 
 SPEECH = ROOT.parent / "shared" / "data" / "speech"
 QUERIES = {"en": SPEECH / "en" / "en04_LDC93S1.wav", "zh": SPEECH / "zh" / "zh01_BAC009S0764W0121.wav"}
 
 
-def endpoint_hangover(samples, detector) -> tuple[float, float, object]:  # type: ignore[no-untyped-def]
+def endpoint_hangover(samples: np.ndarray, detector: SpeechDetector) -> tuple[float, float, Utterance]:
     """Stream seconds from last speech frame to end-pointer firing, compute seconds, utterance."""
     import numpy as np
 
@@ -62,8 +68,8 @@ def worker(engine: str, beam: int, runs: int) -> dict[str, object]:
     t0 = time.perf_counter()
     from desktop_app.core.config import load_settings
     from desktop_app.voice.audio import load_audio
+    from desktop_app.voice.engines import create_transcriber
     from desktop_app.voice.settings import load_voice_settings
-    from desktop_app.voice.transcriber import create_transcriber
     from desktop_app.voice.vad import SileroDetector
 
     transcriber = create_transcriber(engine, load_settings(), voice=load_voice_settings(env={}, stt_beam_size=beam))

@@ -8,9 +8,9 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -87,7 +87,7 @@ def build_app(settings: Settings | None = None) -> App:
     db = Database(settings.resolved_db_url)
     db.prepare()
     if settings.seed_demo and not db.has_products():
-        from desktop_app.store.seed import seed_demo_store
+        from desktop_app.store.demo.seed import seed_demo_store
 
         seed_demo_store(db, seed=settings.demo_seed, anchor=datetime.fromisoformat(settings.demo_today).replace(hour=14))
     anchor = db.get_meta("demo_anchor")

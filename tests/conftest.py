@@ -17,6 +17,9 @@ from typing import Any
 
 import pytest
 
+#: Shared fixtures (Whisper, spoken questions, rendered part photos) for every test module.
+pytest_plugins = ["e2e_helpers", "vision_helpers"]
+
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -92,6 +95,32 @@ def _python_threads() -> set[threading.Thread]:
 
 
 @pytest.fixture
+def drain_events(qtbot):  # type: ignore[no-untyped-def]
+    """``drain_events()`` returns once every event already posted to the GUI thread has been handled.
+
+    A positive sync point for "nothing was delivered" checks: a queued signal a worker emitted
+    earlier is a posted event, and a marker posted now is handled after it (posted events of one
+    priority are handled in order), so when the marker arrives the earlier delivery is done or
+    was dropped; no fixed sleep.
+    """
+    from PySide6.QtCore import QObject, Qt, Signal
+
+    class Marker(QObject):
+        ping = Signal()
+        pong = Signal()
+
+    marker = Marker()
+    marker.ping.connect(marker.pong, Qt.ConnectionType.QueuedConnection)
+
+    def drain() -> None:
+        with qtbot.waitSignal(marker.pong, timeout=5000):
+            marker.ping.emit()
+
+    yield drain
+    marker.deleteLater()
+
+
+@pytest.fixture
 def make_main_window(qtbot, app: App):  # type: ignore[no-untyped-def]
     """``make_main_window(app=None, language="zh", **kwargs) -> MainWindow``, shown and exposed.
 
@@ -104,7 +133,7 @@ def make_main_window(qtbot, app: App):  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
     from shiboken6 import getCppPointer
 
-    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.shell.main_window import MainWindow
 
     def alive_top_levels() -> set[int]:
         # Tool tips are one process-wide widget Qt keeps for reuse; they are not leaks.

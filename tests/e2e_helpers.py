@@ -1,21 +1,25 @@
 """Shared pieces for the end-to-end window scenarios (import the fixtures into a test module).
 
-Inputs are real or rendered: speech is synthesised by the project's own ``Speaker`` (espeak-ng)
-or taken from the recorded clips in ../shared/data/speech; photos are rendered from the
-project's part meshes; QR codes are the PNGs shipped with each guide. They enter through the
-real code paths: a ``FileAudioSource`` stands in for the microphone device, the camera view's
-file-backed frame source or its photo drop for the camera. Replies are "played" by a real
-``Speaker`` whose player copies each WAV aside, so a test can check what was said aloud.
+Inputs are real or rendered: speech is synthesised by the project's own ``Speaker`` (espeak-ng,
+each clip in a fresh process: see :func:`synthesize_clip`) or taken from the recorded clips in
+../shared/data/speech; photos are rendered from the project's part meshes; QR codes are the PNGs
+shipped with each guide. They enter through the real code paths: a ``FileAudioSource``
+(tests/file_audio_source.py) stands in for the microphone device, the camera view's file-backed
+frame source or its photo drop for the camera. Replies are "played" by a real ``Speaker`` whose
+player copies each WAV aside, so a test can check what was said aloud.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from file_audio_source import FileAudioSource
 from voice_audio import engine
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,49 +43,72 @@ def whisper(speech: Callable[..., Path]) -> Any:
     return model
 
 
-@pytest.fixture(scope="session")
-def speech(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Path]]:
-    """``speech(text, language="en") -> Path``: a WAV synthesised by the project's Speaker (cached)."""
-    from desktop_app.voice.tts import Speaker, SpeechError
+#: Runs in a child process: the project's Speaker synthesises argv[1] (argv[2] language) into argv[3].
+_SYNTHESIZE = """
+import sys
+from desktop_app.voice.tts import Speaker
+speaker = Speaker()
+try:
+    speaker.synthesize_to_file(sys.argv[1], sys.argv[2], sys.argv[3])
+finally:
+    speaker.shutdown()
+"""
 
+
+def synthesize_clip(text: str, language: str, target: Path) -> Path:
+    """``text`` spoken by the project's ``Speaker`` into ``target``, in a process of its own.
+
+    espeak-ng keeps state from one synthesis to the next inside a process (its wave generator's
+    pitch-flutter phase, gain control and echo buffer are C statics), so the same words come out
+    as different audio depending on everything any Speaker in the test run said before them;
+    Whisper heard one such rendering of "1915" as "1500-15" (DEVELOPERS.md, "Solved: a
+    misheard number"). A fresh process starts espeak-ng from its initial state, so a clip
+    depends on its text alone, whichever tests ran first.
+    """
+    command = [sys.executable, "-c", _SYNTHESIZE, text, language, str(target)]
+    for _ in range(2):  # espeak now and then writes an empty file on a loaded machine
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=ROOT)
+        if result.returncode == 0:
+            return target
+    raise RuntimeError(f"could not synthesise {text!r}: {result.stderr.strip()[-500:]}")
+
+
+@pytest.fixture(scope="session")
+def speech(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``speech(text, language="en") -> Path``: a WAV synthesised by the project's Speaker (cached)."""
     folder = tmp_path_factory.mktemp("speech")
-    speaker = Speaker()
     made: dict[tuple[str, str], Path] = {}
 
     def make(text: str, language: str = "en") -> Path:
         key = (text, language)
         if key not in made:
-            target = folder / f"utt{len(made):02d}.wav"
-            try:
-                made[key] = speaker.synthesize_to_file(text, language, target)
-            except SpeechError:  # espeak now and then writes an empty file on a loaded machine
-                made[key] = speaker.synthesize_to_file(text, language, target)
+            made[key] = synthesize_clip(text, language, folder / f"utt{len(made):02d}.wav")
         return made[key]
 
-    yield make
-    speaker.shutdown()
+    return make
 
 
 def recording_speaker(folder: Path) -> Any:
-    """A real Speaker whose "player" copies each synthesised reply into ``folder``."""
+    """A real Speaker whose "player" copies each synthesised reply into ``folder``.
+
+    The copy is renamed into place, so a ``*.wav`` in ``folder`` is always a whole reply.
+    """
     from desktop_app.voice.tts import Speaker
 
     folder.mkdir(parents=True, exist_ok=True)
     assert shutil.which("sh")
-    return Speaker(player=("sh", "-c", 'cp "$1" "$0"/', str(folder)))
+    return Speaker(player=("sh", "-c", 'cp "$1" "$0/.partial" && mv "$0/.partial" "$0/${1##*/}"', str(folder)))
 
 
 def exchanges(window: Any) -> list[Any]:
-    from desktop_app.ui.cards import is_exchange
+    from desktop_app.dialogue.turn import Exchange
 
-    return [item for role, item in window.chat.entries() if role == "assistant" and is_exchange(item)]
+    return [item for role, item in window.chat.entries() if role == "assistant" and isinstance(item, Exchange)]
 
 
 def media_window(qtbot: Any, make_main_window: Callable[..., Any], whisper: Any, first_wav: Path,
                  played: Path, **kwargs: Any) -> Any:
     """A window with microphone (fed by recordings), speaker and camera, the model ready."""
-    from desktop_app.voice.capture import FileAudioSource
-
     kwargs.setdefault("cameras", [])
     window = make_main_window(media=True, transcriber=whisper, audio_source=FileAudioSource(first_wav, speed=2.0),
                               speaker=recording_speaker(played), **kwargs)
@@ -95,8 +122,6 @@ def say(qtbot: Any, window: Any, wav: Path, *, speed: float = 2.0) -> Any:
     """Play ``wav`` into the microphone (click to talk; the pause after speech ends it); the new turn."""
     from PySide6.QtCore import Qt
 
-    from desktop_app.voice.capture import FileAudioSource
-
     before = len(exchanges(window))
     window.voice.set_source(FileAudioSource(wav, speed=speed))
     with qtbot.waitSignal(window.voice.mic.transcribed, timeout=TURN_TIMEOUT_MS):
@@ -106,17 +131,21 @@ def say(qtbot: Any, window: Any, wav: Path, *, speed: float = 2.0) -> Any:
     return found[-1] if len(found) > before else None
 
 
-def played_text(folder: Path, whisper: Any, wait_s: float = 30.0) -> str:
-    """What the speaker said aloud: every reply WAV it played, transcribed again, in order."""
+def played_text(folder: Path, whisper: Any, sentences: int, wait_s: float = 60.0) -> str:
+    """What the speaker said aloud: the ``sentences`` reply WAVs it played, transcribed again, in order.
+
+    ``sentences``: how many the window handed to its speaker (its ``speaking`` signal); this waits
+    until that many have been played (copied whole into ``folder``).
+    """
     import time
 
     from desktop_app.voice.audio import load_audio
 
     deadline = time.monotonic() + wait_s
-    while not list(folder.glob("*.wav")) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(0.5)  # the last sentence may still be copied
-    files = sorted(folder.glob("*.wav"), key=lambda p: p.stat().st_mtime)
+    while len(list(folder.glob("*.wav"))) < sentences:
+        assert time.monotonic() < deadline, f"{len(list(folder.glob('*.wav')))} of {sentences} sentences played"
+        time.sleep(0.05)
+    files = sorted(folder.glob("*.wav"), key=lambda p: p.stat().st_mtime_ns)
     return " ".join(whisper.transcribe(load_audio(p), language="en").text for p in files)
 
 

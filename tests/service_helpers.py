@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
 from desktop_app.app import App
 from desktop_app.store.schema import Customer, Order, OrderItem, Product
 
+OrderPredicate = Callable[[Order, datetime], bool]
 
-def order_where(app: App, predicate) -> tuple[Order, Customer]:  # type: ignore[no-untyped-def]
+
+def order_where(app: App, predicate: OrderPredicate) -> tuple[Order, Customer]:
     """First seeded order (by id) for which ``predicate(order, now)`` holds, with its customer."""
     now = app.clock.now()
     with app.db.session() as s:
         for order in s.scalars(select(Order).order_by(Order.id)).all():
             if order.customer_id is not None and predicate(order, now):
                 customer = s.get(Customer, order.customer_id)
+                assert customer is not None
                 s.expunge_all()
                 return order, customer
     raise AssertionError("the demo store has no order matching the predicate")
 
 
-def delivered_within(days_low: float, days_high: float, category: str | None = None, final_sale: bool | None = None):  # type: ignore[no-untyped-def]
+def delivered_within(days_low: float, days_high: float, category: str | None = None,
+                     final_sale: bool | None = None) -> OrderPredicate:
     """Delivered between the two ages, holding an item of the category / final-sale flag given."""
 
-    def predicate(order: Order, now) -> bool:  # type: ignore[no-untyped-def]
+    def predicate(order: Order, now: datetime) -> bool:
         if order.status != "delivered" or order.delivered_at is None:
             return False
         age = now - order.delivered_at

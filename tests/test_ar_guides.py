@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from desktop_app.ar.guide_format import GuideError, guide_from_dict, guide_to_dict, load_guide
-from desktop_app.ar.qr import encode_payload, parse_payload
 from desktop_app.ar.scene import Role, StepScene, load_meshes
+from desktop_app.core.guide_code import encode_payload, parse_payload
+from desktop_app.core.guide_format import GuideError, guide_from_dict, guide_to_dict, load_guide
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "assets" / "models3d"
@@ -23,6 +25,10 @@ STORE_DIMS = {"FUR-SHELF-3T": (80.0, 30.0, 106.0), "FUR-TABLE-SIDE": (50.0, 50.0
               "FUR-STOOL-01": (35.0, 35.0, 45.0)}
 # Assembled size of the imported items, from their XML mesh scales and connection sites.
 IMPORTED_DIMS = {"FUR-LACK-55": (64.7, 24.0, 30.7), "FUR-BENCH-BJ": (65.0, 19.3, 20.9)}
+
+
+#: Breaks a copied guide: its parsed guide.json (edited in place) and its directory.
+Mutation = Callable[[dict[str, Any], Path], object]
 
 
 def project_guide_dirs() -> list[Path]:
@@ -111,7 +117,7 @@ def test_round_trip_through_json() -> None:
     assert guide_from_dict(json.loads(json.dumps(guide_to_dict(g))), d) == g
 
 
-def _broken(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
+def _broken(tmp_path: Path, mutate: Mutation) -> Path:
     src = project_guide_dirs()[0]
     dst = tmp_path / "g"
     shutil.copytree(src, dst)
@@ -133,7 +139,7 @@ def _broken(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
     (lambda raw, d: raw["steps"].pop(), "never placed"),
     (lambda raw, d: raw["parts"][0].update(mesh="../../etc/passwd.ply"), "inside the guide"),
 ])
-def test_malformed_guides_fail_with_named_problem(tmp_path: Path, mutate, expect: str) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_guides_fail_with_named_problem(tmp_path: Path, mutate: Mutation, expect: str) -> None:
     d = _broken(tmp_path, mutate)
     with pytest.raises(GuideError) as err:
         load_guide(d)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from desktop_app.ar.clvrai_import import _parse_recipe, _parse_xml, import_clvrai
-from desktop_app.ar.guide_format import GuideError, load_guide
 from desktop_app.ar.scene import StepScene, load_meshes, pose_matrix
+from desktop_app.core.guide_format import GuideError, load_guide
 
 ROOT = Path(__file__).resolve().parents[1]
 CLVRAI = ROOT.parent / "shared" / "data" / "furniture" / "clvrai"

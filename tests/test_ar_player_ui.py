@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.ar.guide_format import load_guide
 from desktop_app.ar.player import GuidePlayer
 from desktop_app.ar.voice_commands import Command, apply_command, parse_command
+from desktop_app.core.guide_format import load_guide
 
 ROOT = Path(__file__).resolve().parents[1]
 SHELF = ROOT / "assets" / "models3d" / "FUR-SHELF-3T"
@@ -92,7 +92,7 @@ needs_display = pytest.mark.skipif(not os.environ.get("DISPLAY"), reason="needs 
 
 @pytest.fixture
 def widget(qtbot):  # type: ignore[no-untyped-def]
-    from desktop_app.ui.guide_player import GuidePlayerWidget
+    from desktop_app.ui.guide.player import GuidePlayerWidget
 
     w = GuidePlayerWidget(language="en", render_size=(320, 240))
     qtbot.addWidget(w)

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from desktop_app.ar.clvrai_import import import_clvrai
-from desktop_app.ar.guide_format import load_guide
-from desktop_app.ar.scene import BACKGROUND, Role, StepScene, load_meshes
+from desktop_app.ar.scene import BACKGROUND, Camera, Role, StepScene, load_meshes
+from desktop_app.core.guide_format import load_guide
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "assets" / "models3d"
@@ -42,7 +42,8 @@ def is_fastener_highlight(img: np.ndarray) -> np.ndarray:
     return (b > 70) & (r < 0.35 * b + 8) & (g > 0.25 * b) & (g < 0.7 * b)
 
 
-def _region(scene: StepScene, camera, ids: list[str], offsets: dict) -> tuple[slice, slice]:  # type: ignore[no-untyped-def]
+def _region(scene: StepScene, camera: Camera, ids: list[str],
+            offsets: dict[str, np.ndarray]) -> tuple[slice, slice]:
     pts = np.concatenate([scene.world_vertices[i] + offsets[i] for i in ids])
     uv = camera.project(pts)
     u0, v0 = np.floor(np.nanmin(uv, axis=0)).astype(int)

@@ -178,12 +178,12 @@ def test_parts_seen_then_a_spoken_question_fuse_into_one_turn(assistant):
     """A vision hypothesis (parts of the stool, step 3) waits for the words and decides the product."""
     import time as _time
 
-    from desktop_app.fusion.hypothesis import VISION, EntityClaim, Hypothesis
+    from desktop_app.fusion.hypothesis import EntityClaim, Hypothesis, Modality
     from desktop_app.nlu.types import Intent
 
     st = assistant.new_session(language="en")
     now = _time.monotonic()
-    seen = Hypothesis.create(VISION, now, {Intent.ASSEMBLY_HELP: 0.6, Intent.PRODUCT_QUESTION: 0.4},
+    seen = Hypothesis.create(Modality.VISION, now, {Intent.ASSEMBLY_HELP: 0.6, Intent.PRODUCT_QUESTION: 0.4},
                              entities=(EntityClaim("product", "FUR-STOOL-01", 0.8), EntityClaim("guide_step", "3", 0.7)),
                              reliability=0.7)
     assistant.observe(st, seen)
@@ -196,11 +196,11 @@ def test_parts_seen_then_a_spoken_question_fuse_into_one_turn(assistant):
 
 
 def test_an_observation_alone_is_answered_when_its_window_passes(assistant):
-    from desktop_app.fusion.hypothesis import QR, EntityClaim, Hypothesis
+    from desktop_app.fusion.hypothesis import EntityClaim, Hypothesis, Modality
     from desktop_app.nlu.types import Intent
 
     st = assistant.new_session(language="zh")
-    qr = Hypothesis.create(QR, 100.0, {Intent.ASSEMBLY_HELP: 1.0},
+    qr = Hypothesis.create(Modality.QR, 100.0, {Intent.ASSEMBLY_HELP: 1.0},
                            entities=(EntityClaim("product", "FUR-TABLE-SIDE", 1.0), EntityClaim("guide_step", "2", 1.0)),
                            reliability=1.0)
     assistant.observe(st, qr)
@@ -214,7 +214,7 @@ def test_parts_shown_while_the_words_were_being_recognised_join_the_spoken_turn(
     """Whisper can take longer than the turn's window on a busy machine; its time does not count."""
     import time as _time
 
-    from desktop_app.fusion.hypothesis import QR, VISION, EntityClaim, Hypothesis
+    from desktop_app.fusion.hypothesis import EntityClaim, Hypothesis, Modality
     from desktop_app.nlu.types import Intent
     from desktop_app.voice.transcriber import Transcript
 
@@ -223,7 +223,7 @@ def test_parts_shown_while_the_words_were_being_recognised_join_the_spoken_turn(
                           duration=1.6, engine="faster-whisper", seconds=seconds)
 
     def stool(at: float) -> Hypothesis:
-        return Hypothesis.create(VISION, at, {Intent.ASSEMBLY_HELP: 0.6, Intent.PRODUCT_QUESTION: 0.4},
+        return Hypothesis.create(Modality.VISION, at, {Intent.ASSEMBLY_HELP: 0.6, Intent.PRODUCT_QUESTION: 0.4},
                                  entities=(EntityClaim("product", "FUR-STOOL-01", 0.8),
                                            EntityClaim("guide_step", "7", 0.7)), reliability=0.7)
 
@@ -231,7 +231,7 @@ def test_parts_shown_while_the_words_were_being_recognised_join_the_spoken_turn(
     now = _time.monotonic()
     # Speech ended 4 s ago; the photo came 1 s later, while the words were being recognised.
     # A code shown 3 s before the speech ended is older than the window and stays out.
-    old_code = Hypothesis.create(QR, now - 7.0, {Intent.ASSEMBLY_HELP: 1.0},
+    old_code = Hypothesis.create(Modality.QR, now - 7.0, {Intent.ASSEMBLY_HELP: 1.0},
                                  entities=(EntityClaim("product", "FUR-TABLE-SIDE", 1.0),), reliability=1.0)
     assistant.observe(st, old_code)
     assistant.observe(st, stool(now - 3.0))

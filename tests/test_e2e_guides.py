@@ -11,14 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from e2e_helpers import MODELS3D, TURN_TIMEOUT_MS, exchanges, media_window, needs_detector, say, speech, whisper  # noqa: F401
+from e2e_helpers import MODELS3D, TURN_TIMEOUT_MS, exchanges, media_window, needs_detector, say
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
-from vision_helpers import stool_photo  # noqa: F401 (fixture: the stool's step-7 parts, rendered)
 
 from desktop_app.dialogue.reply import GuideOffer
-
 
 pytestmark = pytest.mark.skipif(not __import__("os").environ.get("DISPLAY"),
                                 reason="the 3D guide and the part renders need an X display (run under xvfb-run)")
@@ -71,7 +69,7 @@ def test_spoken_question_with_a_photo_of_parts_opens_the_right_guide_at_the_righ
     shown: list[str] = []
     window.guide_tabs.shown.connect(shown.append)
 
-    from desktop_app.voice.capture import FileAudioSource
+    from file_audio_source import FileAudioSource
 
     before = len(exchanges(window))
     window.voice.set_source(FileAudioSource(question, speed=2.0))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from e2e_helpers import TURN_TIMEOUT_MS, exchanges, media_window, say, speech, whisper  # noqa: F401 (fixtures)
+from e2e_helpers import TURN_TIMEOUT_MS, exchanges, media_window, say
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLabel
 
 from desktop_app.dialogue.reply import GuideOffer
 from desktop_app.service.types import SearchResult
-from desktop_app.ui.cards import ProductListCard, ReplyCard
+from desktop_app.ui.chat.cards import ProductListCard, ReplyCard
 
 
 def type_and_send(qtbot, window, text: str):  # type: ignore[no-untyped-def]
@@ -85,7 +85,7 @@ def _answer_pin(pin: str | None) -> list[str]:
 
 
 def test_kiosk_settings_need_the_operator_pin(qtbot, make_main_window, monkeypatch):
-    from desktop_app.ui import kiosk
+    from desktop_app.ui.kiosk import screen as kiosk
 
     window = make_main_window(language="en", kiosk=True)
     assert window.settings_button.text() == "Staff" and window.session_panel is None
@@ -142,6 +142,6 @@ def test_laptop_member_search_with_several_conditions_shows_cards_filters_and_wh
 
 @pytest.mark.parametrize("value, expected", [("", 90.0), ("30", 30.0), ("-5", 90.0), ("soon", 90.0)])
 def test_idle_timeout_comes_from_the_environment(value: str, expected: float) -> None:
-    from desktop_app.ui.kiosk import IDLE_ENV, idle_timeout_s
+    from desktop_app.ui.kiosk.screen import IDLE_ENV, idle_timeout_s
 
     assert idle_timeout_s({IDLE_ENV: value}) == expected

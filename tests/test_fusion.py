@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from desktop_app.fusion import (
-    QR, TEXT, VISION, VOICE, EntityClaim, Hypothesis, TextProducer, ToneEstimate, TurnCollector, VoicePayload, fuse,
-    hypothesis_from_nlu,
-)
-from desktop_app.nlu import EmotionLabel, Emotion, Intent, Understander
-from desktop_app.nlu.classifier import shared_classifier
+from dataclasses import replace
 
+from desktop_app.fusion.fuse import fuse
+from desktop_app.fusion.hypothesis import EntityClaim, Hypothesis, Modality
+from desktop_app.fusion.producers import hypothesis_from_nlu
+from desktop_app.fusion.voice_producer import VoiceProducer
+from desktop_app.nlu.classifier import shared_classifier
+from desktop_app.nlu.types import Emotion, EmotionLabel, Intent
+from desktop_app.nlu.understand import Understander
+from desktop_app.voice.tone import Tone
+from desktop_app.voice.transcriber import Transcript
+
+TEXT, VOICE, VISION, QR = Modality.TEXT, Modality.VOICE, Modality.VISION, Modality.QR
 OS, LD, CP = Intent.ORDER_STATUS, Intent.LOGISTICS_DELAY, Intent.COMPLAINT
 
 
@@ -84,12 +90,34 @@ def test_window_drops_stale_inputs() -> None:
     assert fused.intent == OS and fused.dropped == (old,) and fused.modalities == (TEXT,)
 
 
-def test_emotion_fusion_uses_voice_tone() -> None:
-    text = Hypothesis.create(TEXT, 0.0, dist(LD, 0.8), emotion=Emotion(EmotionLabel.ANXIOUS, 0.5))
-    voice = Hypothesis.create(VOICE, 0.1, dist(LD, 0.7), emotion=Emotion(EmotionLabel.ANXIOUS, 0.4),
-                              payload=VoicePayload("where is it", 0.8, "en", ToneEstimate(arousal=0.9)))
-    emo = fuse([text, voice]).emotion
-    assert emo.label == EmotionLabel.ANXIOUS and emo.intensity >= 0.9
+def _spoken(text: str, arousal: float) -> Transcript:
+    tone = Tone(loudness_dbfs=-20.0, pitch_hz=220.0, pitch_spread_semitones=3.0, speaking_rate=4.0,
+                voiced_seconds=2.0, arousal=arousal)
+    return Transcript(text=text, language="en", confidence=0.9, segments=(), duration=2.5, engine="test",
+                      seconds=0.4, tone=tone)
+
+
+def test_an_agitated_voice_strengthens_a_negative_feeling_once() -> None:
+    producer = VoiceProducer(Understander(classifier=shared_classifier()), clock=lambda: 0.0)
+    words = "where is my parcel, it is so late and I am worried"
+    calm = producer.produce(_spoken(words, arousal=0.1))
+    agitated = producer.produce(_spoken(words, arousal=0.95))
+    assert calm.emotion is not None and calm.emotion.label in (EmotionLabel.ANXIOUS, EmotionLabel.ANGRY)
+    assert agitated.emotion is not None and agitated.emotion.label == calm.emotion.label
+    expected = min(1.0, calm.emotion.intensity + 0.35 * (0.95 - 0.5) * 2)
+    assert abs(agitated.emotion.intensity - expected) < 1e-9 and agitated.emotion.intensity > calm.emotion.intensity
+    # fuse() takes the producer's emotion as it is: the tone is not applied a second time.
+    assert fuse([agitated]).emotion.intensity == round(agitated.emotion.intensity, 3)
+    text = Hypothesis.create(TEXT, 0.0, dist(LD, 0.8), reliability=0.95,
+                             emotion=Emotion(agitated.emotion.label, 0.2))
+    mixed = fuse([text, replace(agitated, produced_at=0.5)]).emotion
+    assert 0.2 < mixed.intensity < agitated.emotion.intensity  # a weighted mean, not the voice's arousal
+
+
+def test_tone_never_invents_a_feeling_the_words_do_not_show() -> None:
+    producer = VoiceProducer(Understander(classifier=shared_classifier()), clock=lambda: 0.0)
+    neutral = producer.produce(_spoken("do you have this sofa in blue", arousal=0.95))
+    assert neutral.emotion is not None and neutral.emotion.label == EmotionLabel.NEUTRAL
 
 
 def test_no_hypotheses() -> None:
@@ -97,31 +125,15 @@ def test_no_hypotheses() -> None:
     assert fused.intent == Intent.OUT_OF_SCOPE and not fused.is_confident
 
 
-def test_text_producer_end_to_end() -> None:
-    clock = iter([100.0])
-    producer = TextProducer(Understander(classifier=shared_classifier()), clock=lambda: next(clock))
-    h = producer.produce("我的订单4582什么时候到？都等好久了")
+def test_text_and_voice_share_the_nlu_step() -> None:
+    result = Understander(classifier=shared_classifier()).understand("我的订单4582什么时候到？都等好久了")
+    h = hypothesis_from_nlu(result, modality=TEXT, reliability=0.95, produced_at=100.0)
     assert h.modality == TEXT and h.produced_at == 100.0
     fused = fuse([h])
     assert fused.intent in (OS, LD)
     order = fused.entity("order_ref")
-    assert order.value == "4582" and order.partial
+    assert order is not None and order.value == "4582" and order.partial
     assert fused.emotion.label == EmotionLabel.ANXIOUS
-    # A voice producer plugs in through the same helper, discounted by its ASR confidence.
-    result = producer.last_result
+    # A voice hypothesis goes through the same helper, discounted by its recogniser's confidence.
     voice = hypothesis_from_nlu(result, modality=VOICE, reliability=0.7, produced_at=100.5, confidence_scale=0.5)
-    assert voice.own_confidence < h.own_confidence
-
-
-def test_turn_collector_groups_by_window() -> None:
-    now = [0.0]
-    collector = TurnCollector(window_s=2.0, clock=lambda: now[0])
-    assert collector.add(Hypothesis.create(TEXT, 0.0, dist(OS, 0.8))) is None
-    assert collector.add(Hypothesis.create(VOICE, 1.5, dist(OS, 0.8))) is None
-    assert collector.poll() is None
-    closed = collector.add(Hypothesis.create(TEXT, 5.0, dist(CP, 0.8)))
-    assert closed is not None and [h.modality for h in closed] == [TEXT, VOICE]
-    now[0] = 7.5
-    fused = collector.poll_fused()
-    assert fused is not None and fused.intent == CP
-    assert collector.flush() is None
+    assert voice.own_confidence == h.own_confidence * 0.5

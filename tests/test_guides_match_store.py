@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.ar.guide_format import load_guide
 from desktop_app.ar.scene import StepScene, load_meshes
+from desktop_app.core.guide_format import load_guide
 
 CLVRAI = "../shared/data/furniture/clvrai"
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.nlu import EmotionLabel
 from desktop_app.nlu.emotion import detect_emotion
+from desktop_app.nlu.types import EmotionLabel
 
 
 @pytest.mark.parametrize(

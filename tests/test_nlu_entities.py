@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.nlu import EntityKind, ProductEntry, ProductLexicon
 from desktop_app.nlu.entities import extract_entities
+from desktop_app.nlu.lexicon import ProductEntry, ProductLexicon
+from desktop_app.nlu.types import EntityKind
 
 
 def kinds(text: str, lexicon: ProductLexicon | None = None) -> dict[EntityKind, list]:

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop_app.nlu import Intent, NluResult, Understander
 from desktop_app.nlu.classifier import shared_classifier
+from desktop_app.nlu.types import SOCIAL_INTENTS, Intent, NluResult
+from desktop_app.nlu.understand import Understander
 
 _NLU: Understander | None = None
 
@@ -24,7 +25,13 @@ def check(result: NluResult) -> None:
     assert result.language in ("zh", "en", "mixed")
     assert isinstance(result.intent, Intent)
     assert 0.0 <= result.confidence <= 1.0
-    assert result.is_confident == (result.confidence >= nlu().config.threshold)
+    assert [p for _, p in result.intents] == sorted((p for _, p in result.intents), reverse=True)
+    top_intent, top_p = result.intents[0]
+    if result.intent == top_intent:
+        assert result.confidence == top_p
+    else:  # only a greeting or an out-of-scope whole gives way to a clause's request
+        assert top_intent in SOCIAL_INTENTS or top_intent == Intent.OUT_OF_SCOPE
+    assert result.intent not in [i for i, _ in result.secondary_intents]
     for e in result.entities:
         assert 0.0 <= e.confidence <= 1.0
         assert 0 <= e.start <= e.end <= len(result.text)

@@ -1,17 +1,27 @@
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import stat
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from cryptography.fernet import Fernet
+from sqlalchemy import func, select
 
 from desktop_app.core.clock import FixedClock
-from desktop_app.core.errors import NotFound
+from desktop_app.core.crypto import TextCipher, load_or_create_key
+from desktop_app.core.errors import ConfigError, NotFound
 from desktop_app.core.redact import KNOWN_NAMES, RedactingFilter, redact
+from desktop_app.service.conversations import ConversationStore
 from desktop_app.service.privacy import PrivacyService
-from desktop_app.store.schema import Customer, Order
+from desktop_app.store.schema import Conversation, Customer, Message, Order
+
+
+def _store_bytes(app) -> bytes:
+    app.db.engine.dispose()  # flush WAL into the files we read
+    return b"".join(p.read_bytes() for p in app.settings.data_dir.glob("store.sqlite3*"))
 
 
 def test_log_record_with_phone_and_address_is_redacted(caplog):
@@ -40,19 +50,38 @@ def test_message_text_is_not_readable_in_the_database_file(app):
     conv_id, _ = app.conversations.start(channel="kiosk", language="zh")
     app.conversations.add(conv_id, "customer", secret, intent="logistics_delay", confidence=0.9)
     assert app.conversations.messages(conv_id)[0].text == secret
-    app.db.engine.dispose()  # flush WAL into the file we read
-    raw = b""
-    db_path = app.settings.data_dir / "store.sqlite3"
-    for path in db_path.parent.glob("store.sqlite3*"):
-        raw += path.read_bytes()
+    raw = _store_bytes(app)
     assert "幸福路".encode() not in raw and b"13912345678" not in raw
     assert "一直没到".encode() not in raw
 
 
 def test_key_file_is_private_and_outside_the_database(app):
-    key = app.settings.resolved_key_file
-    assert key.exists() and stat.S_IMODE(key.stat().st_mode) == 0o600
-    assert key.parent != (app.settings.data_dir / "store.sqlite3").parent or key.name != "store.sqlite3"
+    """The design: the key sits in its own 0600 file in a 0700 directory; neither the database nor an
+    export holds it, so a copied database alone opens no conversation."""
+    key_path = app.settings.resolved_key_file
+    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_path.parent.stat().st_mode) == 0o700
+    key = key_path.read_bytes().strip()
+    conv_id, _ = app.conversations.start(channel="kiosk", language="zh", customer_code="C002")
+    app.conversations.add(conv_id, "customer", "我想退货")
+    exported = json.dumps(app.privacy.export_customer("C002"), ensure_ascii=False)
+    assert "我想退货" in exported and key.decode() not in exported
+    with app.db.session() as s:
+        token = s.scalar(select(Message.text_encrypted).where(Message.conversation_id == conv_id))
+    assert TextCipher(key).decrypt(token) == "我想退货"
+    with pytest.raises(ConfigError):
+        TextCipher(Fernet.generate_key()).decrypt(token)  # the database plus any other key: nothing
+    raw = _store_bytes(app)
+    assert key not in raw and base64.urlsafe_b64decode(key) not in raw
+
+
+def test_loose_key_file_permissions_are_tightened(tmp_path):
+    path = tmp_path / "secrets" / "conversation.key"
+    key = load_or_create_key(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o644)
+    assert load_or_create_key(path) == key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_export_then_delete_customer(app):
@@ -73,10 +102,21 @@ def test_export_then_delete_customer(app):
 
 
 def test_retention_purge_drops_only_old_conversations(app):
-    old_id, _ = app.conversations.start(channel="kiosk", language="en")
-    app.conversations.add(old_id, "customer", "old question")
-    later = PrivacyService(app.db, FixedClock(app.clock.now() + timedelta(days=100)), app.privacy._cipher)
-    new_id, _ = app.conversations.start(channel="kiosk", language="en")
-    assert later.purge_conversations(90) >= 2
-    assert app.privacy.purge_conversations(90) == 0
-    assert app.conversations.messages(old_id) == ()
+    now = app.clock.now()
+    cipher = TextCipher(load_or_create_key(app.settings.resolved_key_file))
+    with app.db.session() as s:
+        existing = set(s.scalars(select(Conversation.id)).all())
+    started = {}
+    for age_days in (91, 90, 89):
+        store = ConversationStore(app.db, FixedClock(now - timedelta(days=age_days)), cipher)
+        started[age_days], _ = store.start(channel="kiosk", language="en")
+        store.add(started[age_days], "customer", f"asked {age_days} days ago")
+    privacy = PrivacyService(app.db, FixedClock(now), cipher)
+    assert privacy.purge_conversations(90) == 1
+    assert app.conversations.messages(started[91]) == ()
+    assert [m.text for m in app.conversations.messages(started[90])] == ["asked 90 days ago"]
+    assert [m.text for m in app.conversations.messages(started[89])] == ["asked 89 days ago"]
+    with app.db.session() as s:
+        assert set(s.scalars(select(Conversation.id)).all()) == existing | {started[90], started[89]}
+        assert s.scalar(select(func.count()).select_from(Message).where(Message.conversation_id == started[91])) == 0
+    assert privacy.purge_conversations(90) == 0

@@ -13,21 +13,22 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Exists, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.places import CARRIERS, CITIES, carrier_label, place_label
 from desktop_app.core.vocabulary import ATTRIBUTES, CATEGORIES, ENUM_VALUES
 from desktop_app.service.types import OrderStatus
-from desktop_app.store.catalog_data import CATALOG, PRICE_RANGE_YUAN, SKU_PREFIX, check_catalog
-from desktop_app.store.catalog_orders import ORDER_STATUSES
-from desktop_app.store.catalog_people import CUSTOMERS
-from desktop_app.store.catalog_places import CARRIERS, CITIES, carrier_label, place_label
-from desktop_app.store.catalog_types import attribute_rows
 from desktop_app.store.db import Database
+from desktop_app.store.demo.catalog_data import CATALOG, PRICE_RANGE_YUAN, SKU_PREFIX, check_catalog
+from desktop_app.store.demo.catalog_orders import ORDER_STATUSES
+from desktop_app.store.demo.catalog_people import CUSTOMERS
+from desktop_app.store.demo.catalog_types import attribute_rows
+from desktop_app.store.demo.seed import SeedSummary, seed_demo_store
 from desktop_app.store.schema import (
     Base,
     BrowsingEvent,
@@ -37,7 +38,6 @@ from desktop_app.store.schema import (
     ProductAttribute,
     ReturnRequest,
 )
-from desktop_app.store.seed import SeedSummary, seed_demo_store
 
 ANCHOR = datetime(2026, 11, 20, 14, 0)
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -90,7 +90,7 @@ def test_same_seed_gives_identical_tables_and_another_seed_differs(tmp_path: Pat
 _SEED_SCRIPT = """
 import sys
 from desktop_app.store.db import Database
-from desktop_app.store.seed import seed_demo_store
+from desktop_app.store.demo.seed import seed_demo_store
 db = Database("sqlite:///" + sys.argv[1]); db.prepare(); seed_demo_store(db); db.dispose()
 """
 
@@ -116,11 +116,10 @@ def test_refuses_a_store_that_already_has_products(seeded: tuple[Database, SeedS
 
 
 def test_refuses_an_aware_anchor(tmp_path: Path) -> None:
-    from datetime import timezone
 
     db = _fresh(tmp_path / "s.db")
     with pytest.raises(ValueError):
-        seed_demo_store(db, anchor=datetime(2026, 11, 20, tzinfo=timezone.utc))
+        seed_demo_store(db, anchor=datetime(2026, 11, 20, tzinfo=UTC))
     assert not db.has_products()
 
 
@@ -219,7 +218,7 @@ def test_furniture_with_assembly_guides_has_exact_dimensions(session: Session, s
     assert {"width_cm", "depth_cm", "height_cm"} <= set(numbers)
 
 
-def _has(key: str):  # noqa: ANN202 - a SQLAlchemy EXISTS clause
+def _has(key: str) -> Exists:
     return (
         select(ProductAttribute.id)
         .where(ProductAttribute.product_id == Product.id, ProductAttribute.key == key,

@@ -1,17 +1,39 @@
+"""The schema-version gate of ``Database.prepare``: create, migrate step by step, refuse what it cannot read."""
+
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
 
 from desktop_app.core.errors import SchemaMismatch
 from desktop_app.store import db as dbmod
-from desktop_app.store.db import Database
-from desktop_app.store.schema import SCHEMA_VERSION
+from desktop_app.store.db import MIGRATIONS, Database
+from desktop_app.store.schema import SCHEMA_VERSION, Base
+
+#: sha256 of the created schema (tables, columns, types, nullability) for each schema version.
+#: A failure here means the schema changed: bump SCHEMA_VERSION, add the step to MIGRATIONS, add the new hash.
+SCHEMA_FINGERPRINTS = {1: "8cc6e07efb4aebac1ebb386c941736c89ee0c9b50399537459b939e298f76c6b"}
 
 
-def _fresh(tmp_path):
-    db = Database(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+def _fresh(tmp_path: Path, name: str = "x.sqlite3") -> Database:
+    db = Database(f"sqlite:///{tmp_path / name}")
     db.prepare()
     return db
+
+
+def _columns(db: Database, table: str) -> list[str]:
+    return [c["name"] for c in inspect(db.engine).get_columns(table)]
+
+
+def _fingerprint(db: Database) -> str:
+    insp = inspect(db.engine)
+    rows = [f"{t}.{c['name']}:{c['type']}:{c['nullable']}" for t in sorted(insp.get_table_names())
+            for c in insp.get_columns(t)]
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
 def test_new_store_uses_wal_and_records_version(tmp_path):
@@ -21,23 +43,118 @@ def test_new_store_uses_wal_and_records_version(tmp_path):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert db.schema_version() == SCHEMA_VERSION
     db.prepare()  # idempotent
+    assert db.schema_version() == SCHEMA_VERSION
     db.dispose()
 
 
-def test_newer_store_is_refused(tmp_path):
+def test_new_store_has_every_table_and_column_of_the_models(tmp_path):
+    db = _fresh(tmp_path)
+    assert set(inspect(db.engine).get_table_names()) == set(Base.metadata.tables)
+    for name, table in Base.metadata.tables.items():
+        assert _columns(db, name) == [c.name for c in table.columns], name
+    db.dispose()
+
+
+def test_schema_changes_come_with_a_version_bump_and_a_migration(tmp_path):
+    """Each version but the newest has its upgrade step, and the current schema is the one recorded for it."""
+    assert sorted(MIGRATIONS) == list(range(1, SCHEMA_VERSION))
+    db = _fresh(tmp_path)
+    assert _fingerprint(db) == SCHEMA_FINGERPRINTS[SCHEMA_VERSION]
+    db.dispose()
+
+
+def test_newer_store_is_refused_and_left_untouched(tmp_path):
     db = _fresh(tmp_path)
     db.set_meta("schema_version", str(SCHEMA_VERSION + 1))
-    with pytest.raises(SchemaMismatch, match="newer"):
+    before = _fingerprint(db)
+    with pytest.raises(SchemaMismatch, match=rf"newer.*v{SCHEMA_VERSION + 1}.*v{SCHEMA_VERSION}\b") as refused:
         Database(db.url).prepare()
+    assert refused.value.message_zh and "升级" in refused.value.message_zh
+    assert db.schema_version() == SCHEMA_VERSION + 1 and _fingerprint(db) == before
+    db.dispose()
 
 
-def test_older_store_without_migration_is_refused_and_with_one_is_migrated(tmp_path, monkeypatch):
+def test_store_without_a_version_row_is_refused(tmp_path):
+    db = _fresh(tmp_path)
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM schema_meta WHERE key = 'schema_version'"))
+    with pytest.raises(SchemaMismatch, match="no schema version"):
+        Database(db.url).prepare()
+    db.dispose()
+
+
+def test_older_store_without_a_migration_is_refused(tmp_path):
     db = _fresh(tmp_path)
     db.set_meta("schema_version", str(SCHEMA_VERSION - 1))
-    with pytest.raises(SchemaMismatch, match="No migration"):
+    with pytest.raises(SchemaMismatch, match=rf"No migration from schema v{SCHEMA_VERSION - 1} to v{SCHEMA_VERSION}"):
         Database(db.url).prepare()
-    ran = []
-    monkeypatch.setitem(dbmod.MIGRATIONS, SCHEMA_VERSION - 1, lambda s: ran.append(True))
-    migrated = Database(db.url)
-    migrated.prepare()
-    assert ran == [True] and migrated.schema_version() == SCHEMA_VERSION
+    assert db.schema_version() == SCHEMA_VERSION - 1
+    db.dispose()
+
+
+def _add_discount_column(s: Session) -> None:
+    s.execute(text("ALTER TABLE products ADD COLUMN discount_fen INTEGER NOT NULL DEFAULT 0"))
+
+
+def _backfill_discount(s: Session) -> None:
+    s.execute(text("UPDATE products SET discount_fen = price_fen / 10"))
+
+
+def test_older_store_is_upgraded_step_by_step(tmp_path, monkeypatch):
+    """A store written at today's version, opened by a build two versions ahead, runs both real
+    steps in order (the second needs the first's column), keeps its rows and records the new version."""
+    old = _fresh(tmp_path)
+    with old.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO products (sku, category, name_en, name_zh, description_en, description_zh, brand, "
+            "origin_region, ship_from, price_fen, stock, rating, rating_count, sales_count, needs_assembly, "
+            "final_sale) VALUES ('T-1', 'phone', 'T', 'T', '', '', 'B', 'R', 'S', 12340, 1, 4.0, 0, 0, 0, 0)"))
+    old.dispose()
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
+    monkeypatch.setitem(MIGRATIONS, SCHEMA_VERSION, _add_discount_column)
+    monkeypatch.setitem(MIGRATIONS, SCHEMA_VERSION + 1, _backfill_discount)
+    upgraded = Database(old.url)
+    upgraded.prepare()
+    assert upgraded.schema_version() == SCHEMA_VERSION + 2
+    assert "discount_fen" in _columns(upgraded, "products")
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(text("SELECT sku, discount_fen FROM products")).all() == [("T-1", 1234)]
+    # Prepared again, nothing runs twice (a second ADD COLUMN would fail).
+    Database(old.url).prepare()
+    assert Database(old.url).schema_version() == SCHEMA_VERSION + 2
+    upgraded.dispose()
+
+
+def test_failed_migration_step_keeps_the_old_version(tmp_path, monkeypatch):
+    db = _fresh(tmp_path)
+
+    def broken(s: Session) -> None:
+        s.execute(text("UPDATE products SET stock = stock"))
+        raise RuntimeError("step failed")
+
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(MIGRATIONS, SCHEMA_VERSION, broken)
+    with pytest.raises(RuntimeError, match="step failed"):
+        Database(db.url).prepare()
+    assert db.schema_version() == SCHEMA_VERSION
+    db.dispose()
+
+
+@pytest.mark.xfail(strict=True, reason="pysqlite runs DDL outside the session's transaction: a step that fails "
+                                       "after an ALTER TABLE leaves the column behind (MIGRATIONS promises one "
+                                       "transaction per step)")
+def test_failed_migration_step_rolls_back_its_ddl(tmp_path, monkeypatch):
+    db = _fresh(tmp_path)
+
+    def half_done(s: Session) -> None:
+        _add_discount_column(s)
+        raise RuntimeError("step failed")
+
+    monkeypatch.setattr(dbmod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(MIGRATIONS, SCHEMA_VERSION, half_done)
+    with pytest.raises(RuntimeError):
+        Database(db.url).prepare()
+    try:
+        assert "discount_fen" not in _columns(db, "products")
+    finally:
+        db.dispose()

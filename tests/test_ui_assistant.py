@@ -7,14 +7,15 @@ each expectation is checked against what the services themselves say.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from sqlalchemy import select
 
-from desktop_app.dialogue.pipeline import Exchange
 from desktop_app.dialogue.reply import GuideOffer, Outcome
+from desktop_app.dialogue.turn import Exchange
 from desktop_app.service.types import (
     OrderStatus,
     OrderView,
@@ -25,7 +26,7 @@ from desktop_app.service.types import (
     TicketView,
 )
 from desktop_app.store.schema import Customer
-from desktop_app.ui.cards import (
+from desktop_app.ui.chat.cards import (
     ErrorCard,
     GuideOfferCard,
     ItemChoiceCard,
@@ -35,7 +36,7 @@ from desktop_app.ui.cards import (
     ReturnRequestCard,
     TicketCard,
 )
-from desktop_app.ui.handlers import AssistantChatHandler, mask_entity
+from desktop_app.ui.chat.handler import AssistantChatHandler, mask_entity
 
 # -- helpers -------------------------------------------------------------------------------
 
@@ -294,7 +295,7 @@ def test_guide_offer_opens_the_player_in_a_side_tab(qtbot, app, make_main_window
 
 
 def test_guide_that_cannot_start_shows_a_clear_card(qtbot, app, make_main_window, monkeypatch, caplog):
-    import desktop_app.ui.guide_player as guide_player
+    import desktop_app.ui.guide.player as guide_player
 
     class Broken:
         def __init__(self, *args: object, **kwargs: object) -> None:
@@ -386,14 +387,21 @@ def test_kiosk_has_no_session_panel_and_new_chat_wipes_stored_turns(qtbot, app, 
 
 def test_words_wait_for_a_photo_still_being_analysed_but_not_forever(qtbot, make_main_window):
     """Late fusion needs both inputs: a turn waits while the camera reads a photo, up to a bound."""
-    from desktop_app.ui.chat_panel import INPUT_WAIT_MS
+    from desktop_app.ui.chat.panel import INPUT_WAIT_MS
 
     window = make_main_window(language="en")
     reading = [True]
-    window.chat.turn_gate = lambda: reading[0]
+    asked: list[float] = []  # when the chat asked whether an input is still being read
+
+    def gate() -> bool:
+        asked.append(time.monotonic())
+        return reading[0]
+
+    window.chat.turn_gate = gate
     before = len(exchanges(window))
     window.chat.submit_text("hello")
-    qtbot.wait(INPUT_WAIT_MS // 3)
+    qtbot.waitUntil(lambda: len(asked) >= 4, timeout=INPUT_WAIT_MS)  # it kept asking: the turn is held
+    assert (asked[-1] - asked[0]) * 1000 < INPUT_WAIT_MS  # all within the bound, so held, not released
     assert len(exchanges(window)) == before and window.chat.busy  # held while the photo is read
     reading[0] = False
     settle(qtbot, window)

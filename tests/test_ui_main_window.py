@@ -24,7 +24,7 @@ from desktop_app.service.types import (
     SearchResult,
 )
 from desktop_app.store.schema import Customer, Order
-from desktop_app.ui.cards import (
+from desktop_app.ui.chat.cards import (
     ErrorCard,
     OrderTimelineCard,
     ProductCard,
@@ -34,8 +34,8 @@ from desktop_app.ui.cards import (
     ReturnRequestCard,
     TicketCard,
 )
-from desktop_app.ui.forms import OrderForm, ReturnForm, SearchForm
-from desktop_app.ui.tasks import TaskRunner, UnexpectedError
+from desktop_app.ui.common.tasks import TaskRunner, UnexpectedError
+from desktop_app.ui.forms.panels import OrderForm, ReturnForm, SearchForm
 
 # -- helpers -------------------------------------------------------------------------------
 
@@ -385,7 +385,7 @@ def test_new_chat_forgets_the_conversation(qtbot, app, make_main_window):
 # -- lifecycle and the task runner ---------------------------------------------------------
 
 
-def test_closing_window_cancels_and_waits_for_running_work(qtbot, make_main_window):
+def test_closing_window_cancels_and_waits_for_running_work(qtbot, make_main_window, drain_events):
     window = make_main_window()
     started = threading.Event()
     seen_cancel = threading.Event()
@@ -402,7 +402,7 @@ def test_closing_window_cancels_and_waits_for_running_work(qtbot, make_main_wind
     window.close()
     assert seen_cancel.is_set()
     assert window.runner.active_count() == 0 and window.runner.pool.activeThreadCount() == 0
-    qtbot.wait(50)
+    drain_events()  # the late result's queued delivery has now been handled (and dropped)
     assert delivered == []
 
 
@@ -417,7 +417,7 @@ def test_runner_delivers_on_gui_thread_and_maps_errors(qtbot, caplog):
     def bug() -> None:
         raise ZeroDivisionError("boom")
 
-    with caplog.at_level(logging.ERROR, logger="desktop_app.ui.tasks"):
+    with caplog.at_level(logging.ERROR, logger="desktop_app.ui.common.tasks"):
         runner.submit(bug, on_error=lambda e: seen.append(("bug", e, threading.get_ident())))
         qtbot.waitUntil(lambda: runner.active_count() == 0, timeout=5000)
     kinds = {kind: value for kind, value, _ in seen}

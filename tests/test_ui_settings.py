@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from e2e_helpers import media_window, speech, whisper  # noqa: F401 (fixtures)
+from e2e_helpers import media_window
 from voice_audio import clip_named
 
-from desktop_app.ui.mic_source import QtMicrophoneSource, pick_input
-from desktop_app.ui.settings_dialog import SettingsChoice, SettingsDialog
+from desktop_app.ui.shell.settings_dialog import SettingsChoice, SettingsDialog
+from desktop_app.ui.voice.mic_source import QtMicrophoneSource, pick_input
 
 
 class _Id:

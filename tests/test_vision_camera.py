@@ -7,12 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from vision_helpers import needs_weights
 
-from desktop_app.vision.camera import (CaptureWorker, FileCamera, ImageSequenceSource, OpenCvCamera,
-                                       list_cameras)
+from desktop_app.vision.camera import CaptureWorker, FileCamera, ImageSequenceSource, OpenCvCamera, list_cameras
 from desktop_app.vision.cv import cv2
 from desktop_app.vision.errors import CameraUnavailable
-from tests.vision_helpers import needs_weights, stool_photo  # noqa: F401 (fixture)
 
 
 def test_no_camera_gives_a_clear_message() -> None:
@@ -47,7 +46,7 @@ def _write_video(path: Path, frames: list[np.ndarray]) -> None:
 
 
 @needs_weights
-def test_video_file_frames_reach_the_detector(tmp_path: Path, stool_photo: Path) -> None:  # noqa: F811
+def test_video_file_frames_reach_the_detector(tmp_path: Path, stool_photo: Path) -> None:
     from desktop_app.vision.analyze import FrameAnalyzer
 
     frame = cv2.imread(str(stool_photo))
@@ -65,7 +64,7 @@ def test_video_file_frames_reach_the_detector(tmp_path: Path, stool_photo: Path)
 
 
 @needs_weights
-def test_image_sequence_feeds_frames_and_detections(stool_photo: Path) -> None:  # noqa: F811
+def test_image_sequence_feeds_frames_and_detections(stool_photo: Path) -> None:
     from desktop_app.vision.analyze import FrameAnalyzer
 
     results = []

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from vision_helpers import needs_weights
 
 from desktop_app.cli import main
-from tests.vision_helpers import bad_files, needs_weights, stool_photo  # noqa: F401 (fixtures)
-
+from desktop_app.core.config import Settings
 
 QR = Path(__file__).resolve().parents[1] / "assets" / "models3d" / "FUR-TABLE-SIDE" / "qr" / "step-05.png"
 
 
 @pytest.fixture
-def cli(settings_factory, monkeypatch, capsys):  # type: ignore[no-untyped-def]
+def cli(settings_factory: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     settings = settings_factory(seeded=False)
     monkeypatch.setenv("DESKTOP_APP_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("DESKTOP_APP_CACHE_DIR", str(settings.cache_dir))
@@ -30,7 +32,7 @@ def cli(settings_factory, monkeypatch, capsys):  # type: ignore[no-untyped-def]
 
 
 @needs_weights
-def test_detect_json_one_line_per_image(cli, stool_photo: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_detect_json_one_line_per_image(cli, stool_photo: Path, tmp_path: Path) -> None:
     second = tmp_path / "again.jpg"
     shutil.copy(stool_photo, second)
     code, out, err = cli("detect", str(stool_photo), str(second), "--json")
@@ -48,7 +50,7 @@ def test_detect_json_one_line_per_image(cli, stool_photo: Path, tmp_path: Path) 
 
 
 @needs_weights
-def test_detect_explain_names_the_guide(cli, stool_photo: Path) -> None:  # noqa: F811
+def test_detect_explain_names_the_guide(cli, stool_photo: Path) -> None:
     code, out, _ = cli("--lang", "en", "detect", str(stool_photo), "--explain")
     assert code == 0 and "bolt" in out and "FUR-STOOL-01" in out
     code, out, _ = cli("detect", str(stool_photo), "--json", "--explain")
@@ -57,19 +59,19 @@ def test_detect_explain_names_the_guide(cli, stool_photo: Path) -> None:  # noqa
 
 @pytest.mark.parametrize("kind, message", [("text", "not a picture"), ("truncated", "damaged"),
                                            ("empty", "empty"), ("folder", "folder"), ("missing", "No such file")])
-def test_bad_file_is_one_line_and_fails(cli, bad_files, kind: str, message: str) -> None:  # noqa: F811
+def test_bad_file_is_one_line_and_fails(cli, bad_files, kind: str, message: str) -> None:
     code, out, err = cli("--lang", "en", "detect", str(bad_files[kind]), "--json")
     assert code == 1 and out == ""
     assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
 @needs_weights
-def test_one_bad_file_among_good_ones(cli, stool_photo: Path, bad_files) -> None:  # noqa: F811
+def test_one_bad_file_among_good_ones(cli, stool_photo: Path, bad_files) -> None:
     code, out, err = cli("--lang", "en", "detect", str(stool_photo), str(bad_files["text"]), "--json")
     assert code == 1 and len(out.splitlines()) == 1 and "not a picture" in err
 
 
-def test_bad_options(cli, stool_photo: Path) -> None:  # noqa: F811
+def test_bad_options(cli, stool_photo: Path) -> None:
     code, _, err = cli("--lang", "en", "detect", str(stool_photo), "--imgsz", "300")
     assert code == 1 and "multiple of 32" in err
 
@@ -84,7 +86,7 @@ def test_scan_reads_a_guide_code(cli) -> None:
     assert "第 5 步" in out
 
 
-def test_scan_without_code_or_with_a_bad_file(cli, stool_photo: Path, bad_files) -> None:  # noqa: F811
+def test_scan_without_code_or_with_a_bad_file(cli, stool_photo: Path, bad_files) -> None:
     code, _, err = cli("--lang", "en", "scan", str(stool_photo))
     assert code == 1 and "No QR code found" in err
     code, _, err = cli("--lang", "en", "scan", str(bad_files["truncated"]))

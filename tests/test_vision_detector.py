@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from vision_helpers import COMMITTED_METRICS as METRICS
+from vision_helpers import needs_display, needs_weights
 
+from desktop_app.vision.classes import CLASSES
 from desktop_app.vision.detector import DEFAULT_WEIGHTS_DIR, PartDetector
 from desktop_app.vision.errors import BadImage, VisionError
-from desktop_app.vision.synth.catalog import CLASSES
-from tests.vision_helpers import COMMITTED_METRICS as METRICS
-from tests.vision_helpers import bad_files, needs_display, needs_weights, stool_photo  # noqa: F401 (fixtures)
 
 pytestmark = needs_weights
 
@@ -33,7 +33,7 @@ def test_committed_weights_and_metrics() -> None:
 @needs_display
 def test_held_out_sample_reproduces_the_committed_map(detector: PartDetector) -> None:
     """The first 60 held-out images, rendered and scored afresh, land on the score training recorded."""
-    from desktop_app.vision.held_out import score_held_out_sample
+    from tools.detector.held_out import score_held_out_sample
 
     recorded = METRICS["held_out_sample"]
     score = score_held_out_sample(detector, METRICS["training"])
@@ -94,14 +94,14 @@ def test_pytorch_and_onnx_backends_agree(stool_photo: Path) -> None:
     ("empty", "empty"), ("text", "not a picture"), ("truncated", "damaged or incomplete"),
     ("folder", "folder"), ("missing", "No such file"),
 ])
-def test_bad_files_are_refused_clearly(detector: PartDetector, bad_files: dict[str, Path], kind: str, message: str) -> None:  # noqa: F811
+def test_bad_files_are_refused_clearly(detector: PartDetector, bad_files: dict[str, Path], kind: str, message: str) -> None:
     with pytest.raises(BadImage) as err:
         detector.detect_file(bad_files[kind])
     assert message in str(err.value) and bad_files[kind].name in str(err.value)
     assert err.value.localized("zh") != str(err.value)
 
 
-def test_importing_ultralytics_keeps_bad_file_messages(bad_files: dict[str, Path]) -> None:  # noqa: F811
+def test_importing_ultralytics_keeps_bad_file_messages(bad_files: dict[str, Path]) -> None:
     """ultralytics swaps PIL's open for one that wants pi-heif on unknown files; the gate undoes it."""
     from desktop_app.vision.cv import import_ultralytics
     from desktop_app.vision.images import load_image

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.vision.evaluate import match_image, score_class
-from desktop_app.vision.held_out import score
-from desktop_app.vision.synth.catalog import CLASSES
+from desktop_app.vision.classes import CLASSES
+from tools.detector.evaluate import match_image, score_class
+from tools.detector.held_out import score
 
 A, B = (10.0, 10.0, 50.0, 50.0), (100.0, 100.0, 140.0, 160.0)
 FAR = (200.0, 200.0, 230.0, 230.0)

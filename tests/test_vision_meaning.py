@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.ar.qr import GuideCode
-from desktop_app.fusion import fuse
-from desktop_app.fusion.hypothesis import QR, VISION, VisionPayload
+from desktop_app.core.guide_code import GuideCode
+from desktop_app.fusion.fuse import fuse
+from desktop_app.fusion.hypothesis import Modality, VisionPayload
+from desktop_app.fusion.vision_producer import VisionProducer
 from desktop_app.nlu.types import Intent
 from desktop_app.vision.detector import PartDetection
 from desktop_app.vision.meaning import GuideIndex, interpret
-from desktop_app.fusion.vision_producer import VisionProducer
 
 
 def parts(*labels: str, conf: float = 0.9) -> tuple[PartDetection, ...]:
@@ -66,7 +66,7 @@ def test_producer_makes_vision_and_qr_hypotheses(index: GuideIndex) -> None:
     producer = VisionProducer(clock=lambda: 100.0)
     reading = interpret(parts("board", "bolt", "bolt", "bolt", "bolt", "allen_key"), index)
     hyp = producer.produce(reading)
-    assert hyp.modality == VISION and hyp.produced_at == 100.0
+    assert hyp.modality == Modality.VISION and hyp.produced_at == 100.0
     assert hyp.top_intent[0] is Intent.ASSEMBLY_HELP
     claims = {c.kind: c.value for c in hyp.entities}
     assert claims == {"product": "FUR-STOOL-01", "guide_step": "7"}
@@ -76,7 +76,7 @@ def test_producer_makes_vision_and_qr_hypotheses(index: GuideIndex) -> None:
     code = GuideCode("FUR-SHELF-3T", 4)
     both = producer.produce_all(interpret(parts("cam_lock"), index, guide_codes=(code,),
                                           qr_payloads=("asmguide:v1?product=FUR-SHELF-3T&step=4",)))
-    assert [h.modality for h in both] == [VISION, QR]
+    assert [h.modality for h in both] == [Modality.VISION, Modality.QR]
     assert {c.kind: c.value for c in both[1].entities} == {"product": "FUR-SHELF-3T", "guide_step": "4"}
     fused = fuse(both)
     assert fused.intent is Intent.ASSEMBLY_HELP

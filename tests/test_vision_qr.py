@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop_app.ar.qr import parse_payload
+from desktop_app.core.guide_code import parse_payload
 from desktop_app.vision.cv import cv2
 from desktop_app.vision.qr_scan import QrScanner
 

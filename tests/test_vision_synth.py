@@ -8,9 +8,10 @@ import sys
 
 import numpy as np
 import pytest
+from vision_helpers import needs_display
 
-from desktop_app.vision.synth.catalog import CLASSES, class_of, mesh_assets
-from tests.vision_helpers import needs_display
+from desktop_app.vision.classes import CLASSES, class_of
+from tools.detector.synth.catalog import mesh_assets
 
 
 def _import_env(extra: dict[str, str]) -> str:
@@ -40,7 +41,7 @@ def test_every_class_has_a_mesh() -> None:
 
 @needs_display
 def test_projected_box_bounds_the_rendered_silhouette() -> None:
-    from desktop_app.vision.synth.render import SpriteRenderer, random_rotation
+    from tools.detector.synth.render import SpriteRenderer, random_rotation
 
     rng = np.random.default_rng(3)
     with SpriteRenderer(160) as renderer:
@@ -56,7 +57,7 @@ def test_projected_box_bounds_the_rendered_silhouette() -> None:
 
 @needs_display
 def test_generation_is_deterministic_and_writes_yolo_files(tmp_path) -> None:
-    from desktop_app.vision.synth.dataset import SplitSpec, generate, sample
+    from tools.detector.synth.dataset import SplitSpec, generate, sample
 
     a, b = sample(3, seed=5, sprites_per_class=2), sample(3, seed=5, sprites_per_class=2)
     for (img_a, lab_a), (img_b, lab_b) in zip(a, b):
@@ -77,8 +78,8 @@ def test_generation_is_deterministic_and_writes_yolo_files(tmp_path) -> None:
 
 @needs_display
 def test_grid_layout_places_exactly_the_parts_asked_for() -> None:
-    from desktop_app.vision.synth.compose import compose
-    from desktop_app.vision.synth.sprites import build_bank
+    from tools.detector.synth.compose import compose
+    from tools.detector.synth.sprites import build_bank
 
     bank = build_bank(mesh_assets(), 2, seed=9)
     img, labels = compose(np.random.default_rng(1), bank, 480, 480, classes=["board", "bolt", "bolt", "allen_key"])

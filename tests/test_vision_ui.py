@@ -7,11 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from vision_helpers import needs_weights
 
 from desktop_app.vision.camera import CameraInfo, ImageSequenceSource, OpenCvCamera
 from desktop_app.vision.cv import cv2
-from tests.vision_helpers import bad_files, needs_weights, stool_photo  # noqa: F401 (fixtures)
-
 
 MODELS = Path(__file__).resolve().parents[1] / "assets" / "models3d"
 
@@ -28,7 +27,7 @@ def _frame_with_code(photo: Path) -> np.ndarray:
 
 @pytest.fixture
 def make_view(qtbot):  # type: ignore[no-untyped-def]
-    from desktop_app.ui.camera_view import CameraView
+    from desktop_app.ui.camera.view import CameraView
 
     views = []
     before = set(threading.enumerate())
@@ -116,7 +115,7 @@ def test_drop_of_a_file_opens_it(make_view, qtbot, bad_files) -> None:  # noqa: 
 def test_threads_asking_for_the_analyzer_at_once_share_one(make_view, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The pre-warm worker and the GUI thread asked together and built one each, so the warmed
     detector was not the one used (seen as a 120 s wait in the photo + speech e2e test)."""
-    import desktop_app.ui.camera_view as camera_view
+    import desktop_app.ui.camera.view as camera_view
     from desktop_app.vision.analyze import FrameAnalyzer
 
     class SlowToBuild(FrameAnalyzer):  # the real analyzer; building it takes a little longer

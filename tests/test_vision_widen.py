@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from tools.detector.widen import widen_checkpoint, widen_model
+
 os.environ.setdefault("YOLO_OFFLINE", "1")
 torch = pytest.importorskip("torch")
 yaml = pytest.importorskip("yaml")
 if importlib.util.find_spec("ultralytics") is None:  # find, not import: import_ultralytics imports it
     pytest.skip("ultralytics is not installed", allow_module_level=True)
-
-from desktop_app.vision.widen import widen_checkpoint, widen_model  # noqa: E402
 
 YAML = Path(__file__).resolve().parents[1] / "desktop_app" / "vision" / "partsnet.yaml"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from voice_audio import clip_named, engine
 from desktop_app.core.errors import AppError
 from desktop_app.voice.audio import AudioError, load_audio
 
-CASES = {
+CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "zero_bytes": (lambda tmp: va.make_zero_bytes(tmp), "0 bytes"),
     "empty": (lambda tmp: va.make_empty_wav(tmp), "empty"),
     "silent": (lambda tmp: va.make_silent_wav(tmp), "silent"),

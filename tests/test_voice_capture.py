@@ -1,23 +1,28 @@
 """The microphone path end to end, with a recording standing in for the device.
 
-``FileAudioSource`` delivers chunks through the same callback a live ``QAudioSource`` uses, so
+``FileAudioSource`` (tests/file_audio_source.py) delivers chunks through the same callback a live ``QAudioSource`` uses, so
 these tests run the real end-pointer, level meter, worker threads and transcriber.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from voice_audio import clip_named, engine, error_rate, write_wav
+from file_audio_source import FileAudioSource
+from voice_audio import clip_named, engine, error_rate
 
-from desktop_app.voice.capture import FileAudioSource, level_dbfs, meter_fraction
-from desktop_app.voice.vad import EnergyDetector, Endpointer, Mode, SileroDetector
+from desktop_app.voice.capture import level_dbfs, meter_fraction
+from desktop_app.voice.transcriber import Transcript
+from desktop_app.voice.vad import Endpointer, EndReason, EnergyDetector, Mode, SileroDetector, Utterance
 
 
-def _collect(source: FileAudioSource, endpointer: Endpointer) -> list:
-    utterances: list = []
+def _collect(source: FileAudioSource, endpointer: Endpointer) -> list[Utterance]:
+    utterances: list[Utterance] = []
     errors: list[str] = []
     source.start(lambda c: utterances.extend(endpointer.feed(c)), errors.append)
     assert source.finished.wait(30)
@@ -34,7 +39,7 @@ def test_file_source_through_end_pointing_gives_one_utterance(detector: type) ->
     utterances = [u for u in offered if not u.tentative]
     assert len(utterances) == 1
     u = utterances[0]
-    assert u.ended_by == "silence"
+    assert u.ended_by is EndReason.SILENCE
     # The early offer (transcription may start on it) holds exactly the audio the turn ends with.
     tentative = [t for t in offered if t.tentative]
     assert len(tentative) == 1 and tentative[0].same_audio(u)
@@ -52,17 +57,19 @@ def test_push_to_talk_release_and_silence_without_speech() -> None:
     assert endpointer.release() is None  # only room noise: nothing to transcribe
 
 
-def test_push_to_talk_release_returns_the_speech(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_push_to_talk_release_returns_the_speech() -> None:
     clip = clip_named("zh01")
     from desktop_app.voice.audio import load_audio
 
     samples = load_audio(clip.path).samples
     endpointer = Endpointer(SileroDetector(), Mode.PUSH_TO_TALK)
     endpointer.press()
-    for start in range(0, len(samples), 1024):
-        assert endpointer.feed(samples[start:start + 1024]) == [] or True
+    offered = [u for start in range(0, len(samples), 1024) for u in endpointer.feed(samples[start:start + 1024])]
+    # While the button is held nothing ends the turn: at most an early (tentative) offer at a pause.
+    assert all(u.tentative for u in offered), [u.ended_by for u in offered]
+    assert endpointer.armed
     u = endpointer.release()
-    assert u is not None and u.ended_by == "release"
+    assert u is not None and u.ended_by is EndReason.RELEASE and not u.tentative
     text = engine("faster-whisper").transcribe(u.samples).text
     e, n = error_rate(clip.reference, text, "zh")
     assert e / n <= 0.25
@@ -93,13 +100,17 @@ def test_level_meter_mapping() -> None:
     assert meter_fraction(-120.0) == 0.0
 
 
-def test_file_source_reports_bad_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_file_source_reports_bad_files(tmp_path: Path) -> None:
     bad = tmp_path / "bad.wav"
     bad.write_bytes(b"")
     errors: list[str] = []
     done = threading.Event()
     source = FileAudioSource(bad)
-    source.start(lambda c: None, lambda m: (errors.append(m), done.set()))
+    def on_error(message: str) -> None:
+        errors.append(message)
+        done.set()
+
+    source.start(lambda c: None, on_error)
     assert done.wait(5)
     source.stop()
     assert "0 bytes" in errors[0]
@@ -109,13 +120,13 @@ def test_file_source_reports_bad_files(tmp_path) -> None:  # type: ignore[no-unt
 
 
 @pytest.fixture
-def widget_factory(qtbot):  # type: ignore[no-untyped-def]
-    from desktop_app.ui.microphone import MicrophoneWidget
+def widget_factory(qtbot: Any) -> Iterator[Callable[..., Any]]:
+    from desktop_app.ui.voice.microphone import MicrophoneWidget
 
     made: list[MicrophoneWidget] = []
     before = {t.name for t in threading.enumerate()}
 
-    def make(**kwargs):  # type: ignore[no-untyped-def]
+    def make(**kwargs: Any) -> MicrophoneWidget:
         w = MicrophoneWidget(lambda: engine("faster-whisper"), ui_language="en", **kwargs)
         qtbot.addWidget(w)
         made.append(w)
@@ -129,7 +140,7 @@ def widget_factory(qtbot):  # type: ignore[no-untyped-def]
     assert not {n for n in leftover if n.startswith(("voice-", "file-audio"))}, leftover
 
 
-def test_widget_transcribes_a_recording_played_as_the_microphone(qtbot, widget_factory) -> None:  # type: ignore[no-untyped-def]
+def test_widget_transcribes_a_recording_played_as_the_microphone(qtbot: Any, widget_factory: Callable[..., Any]) -> None:
     from PySide6.QtCore import Qt
 
     from desktop_app.voice.audio import load_audio
@@ -153,21 +164,24 @@ def test_widget_transcribes_a_recording_played_as_the_microphone(qtbot, widget_f
     assert not widget.listening  # click-to-toggle ended at the pause after speech
 
 
-def test_widget_starts_transcribing_at_the_tentative_end_and_keeps_that_result(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_widget_starts_transcribing_at_the_tentative_end_and_keeps_that_result(qtbot: Any) -> None:
     """The pause that ends a turn is not waited out: the early transcription is the one delivered."""
     from PySide6.QtCore import Qt
 
-    from desktop_app.ui.microphone import MicrophoneWidget
+    from desktop_app.ui.voice.microphone import MicrophoneWidget
 
-    class Counting:  # the real engine, counting the audio it is given
+    class Counting:  # the real engine, keeping the audio it is given and what it answered
         def __init__(self) -> None:
             self.inner = engine("faster-whisper")
             self.engine = self.inner.engine
             self.calls: list[int] = []
+            self.results: list[Transcript] = []
 
-        def transcribe(self, audio, *, language=None):  # type: ignore[no-untyped-def]
+        def transcribe(self, audio: Any, *, language: str | None = None) -> Transcript:
             self.calls.append(len(audio.samples))
-            return self.inner.transcribe(audio, language=language)
+            result = self.inner.transcribe(audio, language=language)
+            self.results.append(result)
+            return result
 
     counting = Counting()
     clip = clip_named("LDC93S1")
@@ -178,14 +192,16 @@ def test_widget_starts_transcribing_at_the_tentative_end_and_keeps_that_result(q
         with qtbot.waitSignal(widget.transcribed, timeout=90_000) as blocker:
             qtbot.mouseClick(widget.talk_button, Qt.MouseButton.LeftButton)
         assert blocker.args[0].text.lower().startswith("she had")
-        qtbot.wait(300)
+        # The turn was decided when its result was delivered: a second pass over the final utterance
+        # would have been the one delivered, so the delivered result is the first and only one.
+        assert blocker.args[0] is counting.results[0]
         assert len(counting.calls) == 1  # the tentative utterance's transcription, not a second pass
         assert 1.8 < counting.calls[0] / 16_000 < 4.0
     finally:
         widget.shutdown()
 
 
-def test_widget_hands_free_and_mute(qtbot, widget_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_widget_hands_free_and_mute(qtbot: Any, widget_factory: Callable[..., Any], tmp_path: Path) -> None:
     from desktop_app.voice.tts import Speaker
 
     speaker = Speaker()
@@ -206,12 +222,12 @@ def test_widget_hands_free_and_mute(qtbot, widget_factory, tmp_path) -> None:  #
         speaker.shutdown()
 
 
-def test_widget_reports_a_missing_microphone_and_keeps_working(qtbot, widget_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_widget_reports_a_missing_microphone_and_keeps_working(qtbot: Any, widget_factory: Callable[..., Any]) -> None:
     class NoDevice:
         name = "microphone"
         active = False
 
-        def start(self, on_chunk, on_error):  # type: ignore[no-untyped-def]
+        def start(self, on_chunk: Callable[[np.ndarray], None], on_error: Callable[[str], None]) -> None:
             on_error("No microphone was found. You can still type your question.")
 
         def stop(self) -> None:
@@ -225,10 +241,10 @@ def test_widget_reports_a_missing_microphone_and_keeps_working(qtbot, widget_fac
     assert not widget.listening
 
 
-def test_qt_microphone_source_without_a_device_gives_a_clear_message(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_qt_microphone_source_without_a_device_gives_a_clear_message(qtbot: Any) -> None:
     from PySide6.QtMultimedia import QMediaDevices
 
-    from desktop_app.ui.mic_source import QtMicrophoneSource
+    from desktop_app.ui.voice.mic_source import QtMicrophoneSource
 
     if not QMediaDevices.defaultAudioInput().isNull():
         pytest.skip("this machine has a microphone; the no-device message cannot be observed")

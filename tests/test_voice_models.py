@@ -149,7 +149,7 @@ def test_short_queries_get_a_short_encoder_window_and_a_token_budget() -> None:
 
 
 def test_a_missing_user_checkpoint_is_a_clear_error(tmp_path: Path) -> None:
-    from desktop_app.voice.transcriber import create_transcriber
+    from desktop_app.voice.engines import create_transcriber
 
     voice = load_voice_settings(env={"DESKTOP_APP_WHISPER_PT": str(tmp_path / "base.pt")})
     with pytest.raises(ModelError, match="DESKTOP_APP_WHISPER_PT"):
@@ -158,7 +158,7 @@ def test_a_missing_user_checkpoint_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_users_own_openai_checkpoint_is_used(tmp_path: Path) -> None:
     """A user's .pt (here a copy of ours under another name) is loaded instead of the bundled one."""
-    from desktop_app.voice.transcriber import create_transcriber
+    from desktop_app.voice.engines import create_transcriber
 
     own = tmp_path / "my-base.pt"
     shutil.copyfile(ensure_openai_checkpoint(load_settings().cache_dir), own)

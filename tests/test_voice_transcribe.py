@@ -8,9 +8,20 @@ Only punctuation and letter case are normalised away.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pytest
-from voice_audio import ENGINES, edit_distance, engine, error_rate, has_traditional, speech_clips, units
+from voice_audio import (
+    ENGINES,
+    Clip,
+    clip_named,
+    edit_distance,
+    engine,
+    error_rate,
+    has_traditional,
+    speech_clips,
+    units,
+)
 
 from desktop_app.voice.audio import load_audio
 from desktop_app.voice.transcriber import Transcript
@@ -19,12 +30,12 @@ LIMIT = 0.15
 pytestmark = pytest.mark.slow
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _run(engine_name: str, path: str, language: str | None) -> Transcript:
     return engine(engine_name).transcribe(load_audio(path), language=language)
 
 
-def results(engine_name: str) -> list[tuple[object, Transcript]]:
+def results(engine_name: str) -> list[tuple[Clip, Transcript]]:
     return [(clip, _run(engine_name, str(clip.path), None)) for clip in speech_clips()]
 
 
@@ -88,7 +99,7 @@ def test_fixed_language_is_honoured(engine_name: str) -> None:
     assert e / n <= 0.25
 
 
-def test_a_decoder_that_repeats_itself_is_stopped(tmp_path) -> None:
+def test_a_decoder_that_repeats_itself_is_stopped(tmp_path: Path) -> None:
     """espeak-ng's Mandarin voice reads this as tone digits; Whisper base then loops on "me4,me4,…"
     for hundreds of tokens (20 s on two cores) unless the query's token budget stops it."""
     import subprocess
@@ -100,3 +111,16 @@ def test_a_decoder_that_repeats_itself_is_stopped(tmp_path) -> None:
     clip = load_audio(wav)
     transcript = engine("faster-whisper").transcribe(clip, language="zh")
     assert sum(s.n_tokens for s in transcript.segments) <= DecodeOptions.token_budget(clip.duration)
+
+
+def test_a_transcription_does_not_depend_on_the_ones_before_it() -> None:
+    """One shared transcriber serves every test and every turn: no prompt, previous text, window or
+    option may carry over from one transcription to the next (each is read exactly as it is alone)."""
+    transcriber = engine("faster-whisper")
+    target = load_audio(clip_named("LDC93S1").path)
+    alone = transcriber.transcribe(target)
+    for other in ("zh01", "jfk"):  # Mandarin, then 11 s of English: another language, another window
+        transcriber.transcribe(load_audio(clip_named(other).path))
+    after = transcriber.transcribe(target)
+    assert (after.text, after.language, after.segments, after.confidence, after.language_probability) == (
+        alone.text, alone.language, alone.segments, alone.confidence, alone.language_probability)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from e2e_helpers import synthesize_clip
 from voice_audio import engine, error_rate
 
 from desktop_app.voice.audio import load_audio
-from desktop_app.voice.tts import Speaker, pick_voice
+from desktop_app.voice.tts import Speaker, SpeechError, pick_voice
 
 
 @pytest.fixture(scope="module")
@@ -57,15 +58,56 @@ def test_mandarin_synthesis_produces_audio(speaker: Speaker, tmp_path: Path) -> 
     assert load_audio(wav).duration > 1.0
 
 
+def _synthesize(speaker: Speaker, text: str, path: Path) -> Path:
+    """``synthesize_to_file`` with one retry: espeak-ng now and then writes an empty file (SpeechError).
+
+    The worker takes jobs in order, so when this returns every reply queued before it was handled.
+    """
+    try:
+        return speaker.synthesize_to_file(text, "en", path)
+    except SpeechError:
+        return speaker.synthesize_to_file(text, "en", path)
+
+
 def test_say_stop_and_mute_never_block_or_raise(speaker: Speaker, tmp_path: Path) -> None:
     """No sound card here: playback fails soft. stop() returns at once and mute drops replies."""
-    start = time.monotonic()
-    speaker.say("This is a long reply that the shopper is about to interrupt by pressing the microphone.", "en")
-    speaker.stop()
-    assert time.monotonic() - start < 0.5
-    assert not speaker.speaking
-    speaker.muted = True
-    speaker.say("muted", "en")
-    assert not speaker.speaking
-    speaker.muted = False
-    assert speaker.synthesize_to_file("still works", "en", tmp_path / "after.wav").stat().st_size > 44
+    speaker.say("Nobody hears this: aplay has no sound card here.", "en")
+    assert _synthesize(speaker, "still works", tmp_path / "first.wav").stat().st_size > 44
+
+    played = tmp_path / "played"
+    played.mkdir()
+    recorder = Speaker(player=("sh", "-c", 'cp "$1" "$0"/', str(played)))  # "plays" by keeping a copy
+    try:
+        start = time.monotonic()
+        recorder.say("This is a long reply that the shopper is about to interrupt by pressing the microphone.", "en")
+        recorder.stop()
+        assert time.monotonic() - start < 0.5
+        recorder.muted = True
+        recorder.say("muted", "en")
+        recorder.muted = False
+        assert _synthesize(recorder, "still works", tmp_path / "after.wav").stat().st_size > 44
+        assert not list(played.glob("*.wav"))  # neither the stopped reply nor the muted one was played
+        for _ in range(3):  # the control: an unmuted reply is played (retried past an empty synthesis)
+            recorder.say("This one is played.", "en")
+            _synthesize(recorder, "done", tmp_path / "done.wav")
+            if list(played.glob("*.wav")):
+                break
+        assert len(list(played.glob("*.wav"))) == 1
+    finally:
+        recorder.shutdown()
+
+
+def test_a_spoken_test_clip_depends_on_its_text_alone(speech: Callable[..., Path], tmp_path: Path) -> None:
+    """Regression (DEVELOPERS.md, "Solved: a misheard number"): espeak-ng carries state from one
+    synthesis to the next inside a process, so a test's spoken words used to change with whatever
+    earlier tests had said, and Whisper once heard "1915" as "1500-15". The clips tests speak must
+    be what espeak-ng makes of the text from a fresh start, whatever this process said before."""
+    talker = Speaker()  # this process speaks first, as every window's replies do in a full run
+    try:
+        talker.synthesize_to_file("I'm so sorry. I have opened an urgent ticket.", "en", tmp_path / "reply.wav")
+        talker.synthesize_to_file("您的订单已经发货了。", "zh", tmp_path / "reply-zh.wav")
+    finally:
+        talker.shutdown()
+    clip = speech("Nineteen fifteen, one nine one five.")
+    fresh = synthesize_clip("Nineteen fifteen, one nine one five.", "en", tmp_path / "fresh.wav")
+    assert clip.read_bytes() == fresh.read_bytes()

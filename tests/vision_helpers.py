@@ -27,9 +27,9 @@ STOOL_STEP7 = ["board", "bolt", "bolt", "bolt", "bolt", "allen_key"]
 def render_parts(classes: list[str], seed: int, size: int = 480) -> np.ndarray:
     """A BGR photo-like picture of the given parts laid out on a random background."""
     from desktop_app.vision.cv import cv2
-    from desktop_app.vision.synth.catalog import mesh_assets
-    from desktop_app.vision.synth.compose import compose
-    from desktop_app.vision.synth.sprites import build_bank
+    from tools.detector.synth.catalog import mesh_assets
+    from tools.detector.synth.compose import compose
+    from tools.detector.synth.sprites import build_bank
 
     bank = build_bank(mesh_assets(), 3, seed=seed)
     img, _ = compose(np.random.default_rng(seed), bank, size, size, classes=classes)

@@ -14,9 +14,13 @@ import unicodedata
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+
+if TYPE_CHECKING:
+    from desktop_app.voice.transcriber import Transcriber
 
 SPEECH_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "speech"
 ENGINES = ("faster-whisper", "openai-whisper")
@@ -73,14 +77,14 @@ def error_rate(reference: str, hypothesis: str, language: str) -> tuple[int, int
 def has_traditional(text: str) -> bool:
     from opencc import OpenCC
 
-    return OpenCC("t2s").convert(text) != text
+    return bool(OpenCC("t2s").convert(text) != text)
 
 
-@functools.lru_cache(maxsize=None)
-def engine(name: str):  # type: ignore[no-untyped-def]
+@functools.cache
+def engine(name: str) -> Transcriber:
     from desktop_app.core.config import load_settings
+    from desktop_app.voice.engines import create_transcriber
     from desktop_app.voice.settings import load_voice_settings
-    from desktop_app.voice.transcriber import create_transcriber
 
     return create_transcriber(name, load_settings(), voice=load_voice_settings(env={}))
 

@@ -15,10 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from desktop_app.ar.designs import DESIGNS  # noqa: E402
-from desktop_app.ar.guide_format import load_guide  # noqa: E402
-from desktop_app.ar.qr import write_guide_codes  # noqa: E402
-from desktop_app.ar.scene import StepScene, load_meshes  # noqa: E402
+from desktop_app.ar.designs import DESIGNS
+from desktop_app.ar.qr import write_guide_codes
+from desktop_app.ar.scene import StepScene, load_meshes
+from desktop_app.core.guide_format import load_guide
 
 
 def main(argv: list[str] | None = None) -> int:

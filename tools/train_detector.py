@@ -19,13 +19,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("YOLO_OFFLINE", "1")
 
-from desktop_app.vision.synth.catalog import CLASSES  # noqa: E402
-from desktop_app.vision.synth.dataset import TEST_SEED_OFFSET, VAL_SEED_OFFSET, SplitSpec, generate  # noqa: E402
+from desktop_app.vision.classes import CLASSES
+from tools.detector.synth.dataset import TEST_SEED_OFFSET, VAL_SEED_OFFSET, SplitSpec, generate
+
+if TYPE_CHECKING:
+    from ultralytics.models import YOLO
 
 log = logging.getLogger("train_detector")
 
@@ -59,7 +63,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="train the --more-hours schedule at this size (0: --imgsz); an epoch took 94 s at 256, 116 s at 320 here")
     p.add_argument("--init", type=Path, default=None, help="skip stage 1: continue from these weights")
     p.add_argument("--widen", default="", metavar="SCALE",
-                   help="first widen --init to this scale of --model, computing the same (desktop_app/vision/widen.py)")
+                   help="first widen --init to this scale of --model, computing the same (tools/detector/widen.py)")
     p.add_argument("--evaluate-only", action="store_true", help="score --init WEIGHTS and write the outputs")
     p.add_argument("--stages", default="", help="JSON list describing how --init was trained (for metrics.json)")
     p.add_argument("--skip-data", action="store_true", help="reuse the data already under --work")
@@ -81,7 +85,7 @@ def split_specs(args: argparse.Namespace) -> list[SplitSpec]:
 def record_sample(out: Path) -> int:
     """Write the 60-image held-out sample's score beside the full one (the test reproduces it)."""
     from desktop_app.vision.detector import PartDetector
-    from desktop_app.vision.held_out import score_held_out_sample
+    from tools.detector.held_out import score_held_out_sample
 
     path = out / "metrics.json"
     metrics = json.loads(path.read_text(encoding="utf-8"))
@@ -90,6 +94,26 @@ def record_sample(out: Path) -> int:
     path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     log.info("held-out sample mAP50 %.4f (%d images, %s)", score.map50, score.images, score.backend)
     return 0
+
+
+def trained_run(model: YOLO) -> tuple[Path, int]:
+    """(best weights, epochs run) of the training ``model.train()`` just finished."""
+    from ultralytics.engine.trainer import BaseTrainer
+
+    trainer: BaseTrainer | None = model.trainer
+    if trainer is None:
+        raise RuntimeError("ultralytics finished training without a trainer")
+    return Path(trainer.best), int(trainer.epoch) + 1
+
+
+def model_scale(model: YOLO) -> str:
+    """The scale of the model yaml the network was built from (its only one when not named)."""
+    from ultralytics.nn.tasks import DetectionModel
+
+    network = model.model
+    if not isinstance(network, DetectionModel):
+        raise RuntimeError(f"not a detection model: {type(network).__name__}")
+    return str(network.yaml.get("scale") or next(iter(network.yaml.get("scales") or {}), ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,25 +136,25 @@ def main(argv: list[str] | None = None) -> int:
     data_seconds = time.time() - started
     log.info("data ready in %.0f s", data_seconds)
 
-    from desktop_app.vision.cv import import_ultralytics
-
     import torch
 
-    import_ultralytics()
-    from ultralytics import YOLO
+    from desktop_app.vision.cv import import_ultralytics
 
+    import_ultralytics()
     # ultralytics trains on cpu_count() - 1 threads: one of two cores; torch uses both 1.8x faster.
     import ultralytics.utils.torch_utils as torch_utils
+    from ultralytics.models import YOLO
 
-    torch_utils.NUM_THREADS = os.cpu_count() or 2
-    torch.set_num_threads(torch_utils.NUM_THREADS)
+    threads = os.cpu_count() or 2
+    vars(torch_utils)["NUM_THREADS"] = threads  # the module global its select_device() resets torch to
+    torch.set_num_threads(threads)
     common = dict(data=str(data_yaml), epochs=args.epochs, imgsz=args.imgsz, batch=args.batch, device="cpu",
                   workers=0, plots=False, amp=False, seed=args.seed, deterministic=True, patience=args.patience,
                   project=str(args.work / "runs"), exist_ok=True, verbose=False, cache=True, optimizer="AdamW",
                   # A from-scratch run on 2 CPU cores: no mosaic (at 320 it shrinks the hardware 2x;
                   # the images already hold several parts each) and milder scale jitter.
                   mosaic=0.0, close_mosaic=0, scale=0.25)
-    stages: list[dict] = json.loads(args.stages) if args.stages else []
+    stages: list[dict[str, Any]] = json.loads(args.stages) if args.stages else []
     train_started = time.time()
     if args.evaluate_only:
         if args.init is None:
@@ -139,8 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.init is None:
         model = YOLO(args.model)
         model.train(**common, time=args.hours, pretrained=False, lr0=args.lr, warmup_epochs=0.5, name="parts")
-        best = Path(model.trainer.best)
-        stages.append({"stage": 1, "from": "scratch", "hours_cap": args.hours, "epochs_run": int(model.trainer.epoch) + 1,
+        best, epochs = trained_run(model)
+        stages.append({"stage": 1, "from": "scratch", "hours_cap": args.hours, "epochs_run": epochs,
                        "seconds": round(time.time() - train_started)})
     else:
         best = args.init
@@ -149,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.widen:
         if args.init is None or args.evaluate_only:
             raise SystemExit("--widen grows the --init weights before the --more-hours schedule")
-        from desktop_app.vision.widen import widen_checkpoint
+        from tools.detector.widen import widen_checkpoint
 
         widened = args.work / f"init_widened_{args.widen}.pt"
         widen_started = time.time()
@@ -164,11 +188,11 @@ def main(argv: list[str] | None = None) -> int:
         model = YOLO(str(best))
         imgsz = args.more_imgsz or args.imgsz
         model.train(**{**common, "imgsz": imgsz}, time=args.more_hours, lr0=args.lr2, warmup_epochs=0.0, name="parts2")
-        best = Path(model.trainer.best)
+        best, epochs = trained_run(model)
         stages.append({"stage": len(stages) + 1, "from": f"stage {len(stages)} best", "hours_cap": args.more_hours,
                        "imgsz": imgsz, "lr0": args.lr2, "train_images": args.train_images,
                        "sprites_per_class": args.sprites, "train_seed": specs[0].seed,
-                       "epochs_run": int(model.trainer.epoch) + 1,
+                       "epochs_run": epochs,
                        "seconds": round(time.time() - stage_started)})
     timed = all("seconds" in st for st in stages)  # earlier stages (--stages) count too
     train_seconds = sum(st["seconds"] for st in stages) if timed else time.time() - train_started
@@ -186,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                           "map50_95": round(float(result.box.map), 4), "precision": round(float(result.box.mp), 4),
                           "recall": round(float(result.box.mr), 4), "ap50_per_class": per_class},
         "training": {"model": Path(args.model).name,
-                     "scale": trained.model.yaml.get("scale") or next(iter(trained.model.yaml.get("scales") or {}), ""),
+                     "scale": model_scale(trained),
                      "imgsz": args.imgsz, "epochs_run": epochs_run, "train_images": args.train_images,
                      "val_images": args.val_images, "sprites_per_class": args.sprites,
                      "eval_sprites_per_class": args.eval_sprites, "seed": args.seed,

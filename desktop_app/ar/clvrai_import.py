@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from desktop_app.ar.guide_format import (Guide, GuideError, Part, Placement, Pose, Step, Text,
-                                         load_guide, save_guide)
 from desktop_app.ar.qr import write_guide_codes
 from desktop_app.ar.scene import StepScene, load_meshes, matrix_to_quat, pose_matrix, quat_to_matrix
+from desktop_app.ar.vec import vec3, vec4
+from desktop_app.core.guide_format import Guide, GuideError, Part, Placement, Pose, Step, Text, load_guide, save_guide
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,11 @@ FAMILY = {  # model prefix: (product name, base part name, leg name)
 WOOD = (0.82, 0.71, 0.55)
 
 
-class _RecipeLoader(yaml.SafeLoader):
-    """SafeLoader that also accepts ``!!python/tuple`` (as a tuple) and nothing else unsafe."""
-
-
-_RecipeLoader.add_constructor("tag:yaml.org,2002:python/tuple",
-                              lambda loader, node: tuple(loader.construct_sequence(node)))
+#: SafeLoader that also accepts ``!!python/tuple`` (as a tuple) and nothing else unsafe; made with
+#: type() because PyYAML ships no type information for a class statement to subclass.
+_RecipeLoader = type("_RecipeLoader", (yaml.SafeLoader,), {})
+yaml.add_constructor("tag:yaml.org,2002:python/tuple",
+                     lambda loader, node: tuple(loader.construct_sequence(node)), Loader=_RecipeLoader)
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def _floats(text: str | None, n: int, default: tuple[float, ...]) -> tuple[float
 
 def _matrix(pos: tuple[float, ...], quat: tuple[float, ...]) -> np.ndarray:
     q = np.asarray(quat, dtype=float)
-    return pose_matrix(Pose(tuple(pos), tuple(q / np.linalg.norm(q))))  # type: ignore[arg-type]
+    return pose_matrix(Pose(vec3(pos), vec4(q / np.linalg.norm(q))))
 
 
 def _parse_xml(path: Path) -> tuple[str, dict[str, _Body]]:
@@ -78,7 +77,7 @@ def _parse_xml(path: Path) -> tuple[str, dict[str, _Body]]:
         root = ET.parse(path).getroot()
     except (OSError, ET.ParseError) as exc:
         raise GuideError(f"{path}: cannot read MuJoCo XML ({exc}).") from None
-    assets = {m.get("name"): (m.get("file"), _floats(m.get("scale"), 3, (1.0, 1.0, 1.0)))
+    assets = {m.get("name"): (m.get("file", ""), vec3(_floats(m.get("scale"), 3, (1.0, 1.0, 1.0))))
               for m in root.iter("mesh")}
     bodies: dict[str, _Body] = {}
     for body in root.iter("body"):
@@ -88,12 +87,13 @@ def _parse_xml(path: Path) -> tuple[str, dict[str, _Body]]:
         if geom.get("mesh") not in assets:
             raise GuideError(f"{path}: body '{body.get('name')}' uses unknown mesh '{geom.get('mesh')}'.")
         file, scale = assets[geom.get("mesh")]
-        sites = {s.get("name"): _matrix(_floats(s.get("pos"), 3, (0, 0, 0)), _floats(s.get("quat"), 4, (1, 0, 0, 0)))
-                 for s in body.findall("site") if s.get("name")}
-        bodies[body.get("name")] = _Body(
-            body.get("name"),
+        sites = {name: _matrix(_floats(s.get("pos"), 3, (0, 0, 0)), _floats(s.get("quat"), 4, (1, 0, 0, 0)))
+                 for s in body.findall("site") if (name := s.get("name"))}
+        body_name = body.get("name", "")
+        bodies[body_name] = _Body(
+            body_name,
             _matrix(_floats(body.get("pos"), 3, (0, 0, 0)), _floats(body.get("quat"), 4, (1, 0, 0, 0))),
-            file, scale,  # type: ignore[arg-type]
+            file, scale,
             _matrix(_floats(geom.get("pos"), 3, (0, 0, 0)), _floats(geom.get("quat"), 4, (1, 0, 0, 0))),
             sites)
     if not bodies:
@@ -106,11 +106,11 @@ def _parse_recipe(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, st
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_RecipeLoader)
     except (OSError, yaml.YAMLError) as exc:
         raise GuideError(f"{path}: cannot read recipe YAML ({exc}).") from None
-    recipe = [tuple(map(str, pair)) for pair in (raw or {}).get("recipe") or []]
+    recipe = [(str(a), str(b)) for a, b in (raw or {}).get("recipe") or []]
     sites = [(str(a), str(b), float(ang)) for a, b, ang in (raw or {}).get("site_recipe") or []]
     if not recipe or len(recipe) != len(sites):
         raise GuideError(f"{path}: recipe and site_recipe must be non-empty and of equal length.")
-    return recipe, sites  # type: ignore[return-value]
+    return recipe, sites
 
 
 def _rot_z(degrees: float) -> np.ndarray:
@@ -181,7 +181,7 @@ def import_clvrai(item_xml: Path, recipe_yaml: Path, out_dir: Path, *, product_i
             raise GuideError(f"{item_xml}: mesh file '{b.mesh_file}' of '{body}' not found.")
         dest = _import_mesh(src, mesh_dir / re.sub(r"[^A-Za-z0-9_.-]", "_", body))
         m = world[body] @ b.mesh_pose
-        pose = Pose(tuple(float(v) for v in m[:3, 3]), matrix_to_quat(m[:3, :3]))  # type: ignore[arg-type]
+        pose = Pose(vec3(m[:3, 3]), matrix_to_quat(m[:3, :3]))
         name, kind = names[body]
         parts.append(Part(body, name, kind, f"meshes/{dest.name}", "m", b.scale, pose, WOOD))
     parts = _stand_on_floor(parts, out_dir)
@@ -192,23 +192,23 @@ def import_clvrai(item_xml: Path, recipe_yaml: Path, out_dir: Path, *, product_i
     for (mov, _), (s_mov, _, _) in zip(recipe, site_recipe):
         site_dir = world[mov][:3, :3] @ bodies[mov].sites[s_mov][:3, 3]
         n = np.linalg.norm(site_dir)
-        approach = tuple(float(v) for v in (site_dir / n if n > 1e-9 else np.array([0.0, 0.0, 1.0])))
+        approach = vec3(site_dir / n if n > 1e-9 else np.array([0.0, 0.0, 1.0]))
         leg = names[mov][0]
         steps.append(Step(
             Text(f"Attach {leg.en.lower()} to the {base_name.en.lower()} and turn it until it sits firmly.",
                  f"将{leg.zh}装到{base_name.zh}上，旋紧至牢固。"),
-            (Placement(mov, approach),),  # type: ignore[arg-type]
+            (Placement(mov, approach),),
             cautions=(Text("Hand-tighten only; do not use a power tool.", "仅用手拧紧，请勿使用电动工具。"),)))
     family = FAMILY.get(model.split("_")[0], ((model, model), None, None))[0]
     guide = Guide(product_id or KNOWN_PRODUCTS.get(model, f"CLVRAI-{model}"), Text(*family), tuple(parts),
                   tuple(steps), None, source=f"clvrai furniture: {item_xml.name} + {recipe_yaml.name}")
     scene = StepScene(guide, load_meshes(guide, out_dir))
     dims = scene.assembled_dimensions_cm()
-    guide = replace(guide, dimensions_cm=tuple(round(d, 2) for d in dims))
+    guide = replace(guide, dimensions_cm=vec3(round(d, 2) for d in dims))
     save_guide(guide, out_dir)
     write_guide_codes(guide, out_dir / "qr")
     log.info("imported %s as %s: %d parts, %.1f x %.1f x %.1f cm", model, guide.product_id, len(parts), *dims)
-    return ImportResult(load_guide(out_dir), out_dir, dims)  # type: ignore[arg-type]
+    return ImportResult(load_guide(out_dir), out_dir, dims)
 
 
 #: The source meshes carry up to ~15k triangles for a flat table top; the software GL of a kiosk
@@ -239,5 +239,5 @@ def _stand_on_floor(parts: list[Part], out_dir: Path) -> list[Part]:
                   (Step(Text("probe", "probe"), tuple(Placement(p.id, (0.0, 0.0, 1.0)) for p in parts)),))
     lo, hi = StepScene(probe, load_meshes(probe, out_dir)).assembled_bounds()
     shift = np.array([-(lo[0] + hi[0]) / 2, -(lo[1] + hi[1]) / 2, -lo[2]])
-    return [replace(p, final_pose=Pose(tuple(float(v) for v in np.asarray(p.final_pose.position) + shift),  # type: ignore[arg-type]
+    return [replace(p, final_pose=Pose(vec3(np.asarray(p.final_pose.position) + shift),
                                        p.final_pose.quat)) for p in parts]

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from desktop_app.ar.guide_format import Guide
+from desktop_app.core.guide_format import Guide
 
 log = logging.getLogger(__name__)
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0, 4.0)

@@ -12,11 +12,15 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from desktop_app.ar.scene import BACKGROUND, Camera, Frame, Role, StepScene
 from desktop_app.core.errors import AppError
+
+if TYPE_CHECKING:
+    import open3d as o3d
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +94,7 @@ class OffscreenRenderer:
         self._moving_base = np.zeros((0, 3))
         self._moving_counts = np.zeros(0, dtype=int)
 
-    def _merged(self, ids: list[str], roles: dict[str, Role]):  # type: ignore[no-untyped-def]
+    def _merged(self, ids: list[str], roles: dict[str, Role]) -> tuple[o3d.geometry.TriangleMesh, np.ndarray, np.ndarray]:
         """One mesh for many parts: two draw calls per frame instead of one per part."""
         o3d, scene = self._o3d, self._scene
         assert scene is not None
@@ -122,7 +126,7 @@ class OffscreenRenderer:
                 self._moving, self._moving_base, self._moving_counts = mesh, base, counts
                 self._moving_ids = ids
         self._step = frame.step
-        self._offsets: tuple = ()
+        self._offsets: tuple[tuple[float, float, float], ...] = ()
 
     def render(self, frame: Frame, camera: Camera) -> np.ndarray:
         """RGB uint8 image (height, width, 3) of ``frame`` seen from ``camera``."""
@@ -166,7 +170,7 @@ class OffscreenRenderer:
         self._moving = None
         self._scene = None
 
-    def __enter__(self) -> "OffscreenRenderer":
+    def __enter__(self) -> OffscreenRenderer:
         return self
 
     def __exit__(self, *exc: object) -> None:

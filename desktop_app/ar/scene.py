@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 
-from desktop_app.ar.guide_format import UNIT_TO_M, Guide, GuideError, Part, Pose
+from desktop_app.ar.vec import vec3, vec4
+from desktop_app.core.guide_format import UNIT_TO_M, Guide, GuideError, Part, Pose
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ STRUCT_PHASE = (0.0, 0.6)
 FASTENER_PHASE = (0.45, 1.0)
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     HIDDEN = "hidden"
     PLACED = "placed"
     CURRENT = "current"
@@ -105,7 +106,7 @@ def matrix_to_quat(m: np.ndarray) -> tuple[float, float, float, float]:
         q = ((m[k, j] - m[j, k]) / s, v[0], v[1], v[2])
     n = math.sqrt(sum(c * c for c in q))
     sign = 1.0 if q[0] >= 0 else -1.0
-    return tuple(sign * c / n for c in q)  # type: ignore[return-value]
+    return vec4(sign * c / n for c in q)
 
 
 def pose_matrix(pose: Pose) -> np.ndarray:
@@ -136,7 +137,7 @@ def _read_mesh(path: Path, part: Part) -> MeshData:
 
 def load_meshes(guide: Guide, guide_dir: Path) -> dict[str, MeshData]:
     """Read each distinct mesh once (fasteners share files) into part-local metres."""
-    cache: dict[tuple, MeshData] = {}
+    cache: dict[tuple[str, str, tuple[float, float, float]], MeshData] = {}
     out: dict[str, MeshData] = {}
     for part in guide.parts:
         key = (part.mesh, part.units, part.scale)
@@ -155,7 +156,7 @@ def ease(x: float) -> float:
 
 
 def muted(color: tuple[float, float, float]) -> tuple[float, float, float]:
-    return tuple(0.45 * c + 0.55 * 0.8 for c in color)  # type: ignore[return-value]
+    return vec3(0.45 * c + 0.55 * 0.8 for c in color)
 
 
 class StepScene:
@@ -183,7 +184,7 @@ class StepScene:
 
     def assembled_dimensions_cm(self) -> tuple[float, float, float]:
         lo, hi = self.assembled_bounds()
-        return tuple(float(v) for v in (hi - lo) * 100.0)  # type: ignore[return-value]
+        return vec3((hi - lo) * 100.0)
 
     def _distance(self, pid: str, approach: tuple[float, float, float], given: float | None) -> float:
         if given is not None:
@@ -205,7 +206,7 @@ class StepScene:
         approach = {pl.part: pl.approach for pl in current.placements}
         out = []
         for part in self.guide.parts:
-            offset = (0.0, 0.0, 0.0)
+            offset: tuple[float, float, float] = (0.0, 0.0, 0.0)
             if part.is_tool:
                 role = Role.TOOL if part.id in current.tools else Role.HIDDEN
             elif self.step_of[part.id] < step:
@@ -219,7 +220,7 @@ class StepScene:
                     phase = (0.0, 1.0)
                 s = ease((t - phase[0]) / (phase[1] - phase[0]))
                 back = (1.0 - s) * self._distances[part.id]
-                offset = tuple(-a * back for a in approach[part.id])  # type: ignore[assignment]
+                offset = vec3(-a * back for a in approach[part.id])
             out.append(PartFrame(part.id, role, offset))
         return Frame(step, t, tuple(out))
 
@@ -294,4 +295,4 @@ def orbit_camera(center: np.ndarray, dist: float, yaw_deg: float, pitch_deg: flo
     ext = np.eye(4)
     ext[:3, :3] = np.stack([right, down, forward])
     ext[:3, 3] = -ext[:3, :3] @ eye
-    return Camera(width, height, focal, focal, ext, tuple(float(c) for c in center))  # type: ignore[arg-type]
+    return Camera(width, height, focal, focal, ext, vec3(center))

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from desktop_app.ar.player import GuidePlayer
 from desktop_app.core.text import clean_text
 
 
-class Command(str, Enum):
+class Command(StrEnum):
     NEXT = "next"
     PREVIOUS = "previous"
     REPLAY = "replay"

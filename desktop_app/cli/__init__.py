@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging("DEBUG" if args.verbose else settings.log_level, settings.data_dir / "logs",
                           console_level="DEBUG" if args.verbose else "WARNING")
         if args.command is None:
-            from desktop_app.ui.main import run_window
+            from desktop_app.ui.shell.main import run_window
 
             return run_window(settings, kiosk=args.kiosk or settings.kiosk)
         return int(args.func(args, settings) or 0)

@@ -9,10 +9,10 @@ from pathlib import Path
 from desktop_app.cli.output import emit_json, to_jsonable
 from desktop_app.core.config import Settings
 from desktop_app.core.errors import InvalidInput
-from desktop_app.dialogue.pipeline import Exchange
+from desktop_app.dialogue.turn import Exchange
 
 
-def exchange_json(ex: Exchange) -> dict:
+def exchange_json(ex: Exchange) -> dict[str, object]:
     t, r = ex.turn, ex.reply
     return {
         "text": t.text,
@@ -53,7 +53,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     assistant = app.assistant
     language = args.lang or settings.language
     if args.audio:
-        from desktop_app.voice.transcriber import create_transcriber, transcribe_file
+        from desktop_app.voice.engines import create_transcriber
+        from desktop_app.voice.transcriber import transcribe_file
 
         transcript = transcribe_file(create_transcriber(args.engine, settings), args.audio, language=args.lang)
         st = assistant.new_session(language=transcript.language, customer_code=args.customer)
@@ -88,7 +89,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("ask", help="ask the assistant (text in, reply out)")
     p.add_argument("text", nargs="*", help="the question")
     p.add_argument("--batch", metavar="FILE", help="one utterance per line ('-' for stdin); JSON lines with --json")

@@ -9,7 +9,7 @@ from pathlib import Path
 from desktop_app.core.errors import AppError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     guide = subparsers.add_parser("guide", help="3D assembly guides (import, render)")
     sub = guide.add_subparsers(dest="guide_command", required=True)
 
@@ -51,9 +51,9 @@ def cmd_import_clvrai(args: argparse.Namespace, settings: object = None) -> int:
 def cmd_render(args: argparse.Namespace, settings: object = None) -> int:
     import cv2
 
-    from desktop_app.ar.guide_format import load_guide
     from desktop_app.ar.renderer import OffscreenRenderer
     from desktop_app.ar.scene import StepScene, load_meshes
+    from desktop_app.core.guide_format import load_guide
 
     if not 0.0 <= args.t <= 1.0:
         return _fail("--t must be between 0 and 1")

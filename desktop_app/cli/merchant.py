@@ -37,7 +37,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     merchant = sub.add_parser("merchant", help="merchant figures").add_subparsers(dest="action", required=True)
     p = merchant.add_parser("report", help="complaints, queue, resolution rate, recommendation fairness")
     p.add_argument("--json", action="store_true")

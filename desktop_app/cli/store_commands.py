@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from desktop_app.cli.output import emit_json, to_jsonable
 from desktop_app.core.config import Settings
@@ -23,6 +25,9 @@ from desktop_app.service.types import (
     yuan,
 )
 
+if TYPE_CHECKING:
+    from desktop_app.app import App
+
 _ATTR = re.compile(r"^(?P<key>[a-z_0-9]+)(?:(?P<op>=|>=|<=)(?P<value>.+))?$")
 
 
@@ -30,7 +35,7 @@ def _lang(args: argparse.Namespace, settings: Settings) -> str:
     return args.lang or settings.language
 
 
-def _app(settings: Settings):  # type: ignore[no-untyped-def]
+def _app(settings: Settings) -> App:
     from desktop_app.app import build_app
 
     return build_app(settings)
@@ -133,8 +138,16 @@ def cmd_recommend(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _return_args(args: argparse.Namespace) -> dict:
-    return dict(kind=ReturnKind(args.kind), reason=ReturnReason(args.reason), item_id=args.item,
+class _ReturnArgs(TypedDict):
+    kind: ReturnKind
+    reason: ReturnReason
+    item_id: int | None
+    customer_code: str | None
+    phone_last4: str | None
+
+
+def _return_args(args: argparse.Namespace) -> _ReturnArgs:
+    return _ReturnArgs(kind=ReturnKind(args.kind), reason=ReturnReason(args.reason), item_id=args.item,
                 customer_code=args.customer, phone_last4=args.phone_last4)
 
 
@@ -222,8 +235,9 @@ def _order_access(p: argparse.ArgumentParser) -> None:
     p.add_argument("--customer", metavar="CODE", help="signed-in customer code (laptop mode)")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    def add(name: str, func, help: str, parent=sub) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    def add(name: str, func: Callable[[argparse.Namespace, Settings], int], help: str,
+            parent: argparse._SubParsersAction[argparse.ArgumentParser] = sub) -> argparse.ArgumentParser:
         p = parent.add_parser(name, help=help)
         p.add_argument("--json", action="store_true", help="print JSON")
         p.set_defaults(func=func)

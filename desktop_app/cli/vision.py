@@ -17,7 +17,7 @@ from desktop_app.core.config import Settings
 from desktop_app.vision.errors import VisionError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     det = subparsers.add_parser("detect", help="find furniture parts in photos")
     det.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     det.add_argument("--json", action="store_true", help="one JSON line per image")

@@ -20,7 +20,7 @@ from desktop_app.voice.settings import ENGINES, load_voice_settings
 
 def cmd_transcribe(args: argparse.Namespace, settings: Settings) -> int:
     from desktop_app.voice.audio import load_audio
-    from desktop_app.voice.transcriber import create_transcriber
+    from desktop_app.voice.engines import create_transcriber
 
     lang = args.lang or "en"
     start = time.perf_counter()
@@ -48,7 +48,7 @@ def cmd_transcribe(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failures else 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("transcribe", help="transcribe speech files (Mandarin or English), offline")
     p.add_argument("files", nargs="+", metavar="FILE", help="audio files (wav, flac, mp3, ogg, m4a…)")
     p.add_argument("--engine", choices=ENGINES, default=None, help="speech engine (default: DESKTOP_APP_STT_ENGINE "

@@ -7,9 +7,10 @@ fleet can be configured without touching files; every default works offline on a
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from platformdirs import user_cache_dir, user_data_dir
 

@@ -231,17 +231,17 @@ class DialogueManager:
     def _record(self, st: SessionState, q: Understood, intent: Intent, reply: Reply) -> None:
         if st.conversation_id is None:
             return
-        rephrased = st.last_outcome in {o.value for o in FAILURES} and st.last_intent == intent.value
+        rephrased = st.last_outcome in FAILURES and st.last_intent == intent
         try:
             if rephrased:
-                self._svc.conversations.mark_last_outcome(st.conversation_id, "rephrased")
+                self._svc.conversations.mark_last_outcome(st.conversation_id, Outcome.REPHRASED)
             self._svc.conversations.add(st.conversation_id, "customer", q.text, intent=intent.value,
                                         confidence=round(q.confidence, 4))
             self._svc.conversations.add(st.conversation_id, "assistant", reply.text, intent=intent.value,
-                                        outcome=reply.outcome.value)
+                                        outcome=reply.outcome)
         except AppError:
             log.exception("could not record a turn")
-        st.last_intent, st.last_outcome = intent.value, reply.outcome.value
+        st.last_intent, st.last_outcome = intent, reply.outcome
 
 
 _PRIORITY_ZH = {"LOW": "低", "NORMAL": "普通", "HIGH": "高", "URGENT": "紧急"}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from desktop_app.dialogue.services import Services
 from desktop_app.core.errors import AccessDenied, AppError, InvalidInput, NotFound
 from desktop_app.dialogue.reply import Outcome, ReplyBuilder
+from desktop_app.dialogue.services import Services
 from desktop_app.dialogue.slots import Understood, entity
 from desktop_app.dialogue.state import SessionState
 from desktop_app.nlu.types import EntityKind
@@ -16,6 +16,7 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
     ref_entity = entity(q, EntityKind.ORDER_REF)
     last4_entity = entity(q, EntityKind.PHONE_LAST4)
     bare = q.text.strip()
+    last4: str | None
     if last4_entity is None and st.pending_order_ref and bare.isdigit() and len(bare) == 4:
         last4 = bare  # the bare answer to "last four digits of your phone?", not another order reference
         ref_entity = None

@@ -8,70 +8,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from desktop_app.dialogue.manager import DialogueManager
-from desktop_app.dialogue.reply import Reply
 from desktop_app.dialogue.state import SessionState
+from desktop_app.dialogue.turn import Exchange, Stage, StageTime, turn_from_fused
 from desktop_app.fusion.fuse import FusedQuery, fuse
-from desktop_app.fusion.hypothesis import TEXT, Hypothesis, TextPayload, VoicePayload
+from desktop_app.fusion.hypothesis import TURN_WINDOW_S, Hypothesis, Modality, TextPayload, VoicePayload
 from desktop_app.fusion.producers import hypothesis_from_nlu
 from desktop_app.fusion.voice_producer import VoiceProducer
-from desktop_app.nlu.language import dominant_language
-from desktop_app.nlu.types import Emotion, Entity, EntityKind, Intent, NluResult, PriceRange
+from desktop_app.nlu.types import NluResult
 from desktop_app.nlu.understand import Understander
 from desktop_app.voice.transcriber import Transcript
 
-_KINDS = {k.value: k for k in EntityKind}
 TEXT_RELIABILITY = 0.95
 
 
-@dataclass(frozen=True)
-class Turn:
-    """One fused turn in the shape the dialogue manager reads (words + fused intent and slots)."""
-
-    text: str
-    language: str
-    intent: Intent
-    confidence: float
-    is_confident: bool
-    intents: tuple[tuple[Intent, float], ...]
-    secondary_intents: tuple[tuple[Intent, float], ...]
-    entities: tuple[Entity, ...]
-    emotion: Emotion
-    explanation: str
-
-    @property
-    def primary_language(self) -> str:
-        return dominant_language(self.text) if self.language == "mixed" else self.language
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """Everything one turn produced: the fused query (for the debug panel) and the reply."""
-
-    fused: FusedQuery
-    turn: Turn
-    reply: Reply
-
-
-def turn_from_fused(fused: FusedQuery, *, text: str, language: str, nlu: NluResult | None) -> Turn:
-    entities = []
-    for f in fused.entities:
-        kind = _KINDS.get(f.kind)
-        if kind is None:
-            continue  # modality-only facts (detected parts) stay on the fused query
-        price = f.value if isinstance(f.value, PriceRange) else None
-        entities.append(Entity(kind=kind, value=str(f.value), text="", start=0, end=0, confidence=f.confidence,
-                               key=f.key, partial=f.partial, price=price))
-    return Turn(text=text, language=language, intent=fused.intent, confidence=fused.confidence,
-                is_confident=fused.is_confident, intents=fused.intents,
-                secondary_intents=nlu.secondary_intents if nlu else (), entities=tuple(entities),
-                emotion=fused.emotion, explanation=fused.explanation)
-
-
 class Assistant:
-    def __init__(self, understander: Understander, dialogue: DialogueManager, *, window_s: float = 2.5) -> None:
+    def __init__(self, understander: Understander, dialogue: DialogueManager, *, window_s: float = TURN_WINDOW_S) -> None:
         self.understander = understander
         self.dialogue = dialogue
         self.window_s = window_s
@@ -82,23 +36,28 @@ class Assistant:
     def text_hypothesis(self, text: str, *, language_hint: str | None = None,
                         at: float | None = None) -> tuple[Hypothesis, NluResult]:
         result = self.understander.understand(text, language_hint=language_hint)
-        hypothesis = hypothesis_from_nlu(result, modality=TEXT, reliability=TEXT_RELIABILITY,
+        hypothesis = hypothesis_from_nlu(result, modality=Modality.TEXT, reliability=TEXT_RELIABILITY,
                                          produced_at=time.monotonic() if at is None else at,
                                          payload=TextPayload(result.text, result.language))
         return hypothesis, result
 
     def ask(self, st: SessionState, text: str, *, extra: Sequence[Hypothesis] = ()) -> Exchange:
         """A typed (or transcribed-as-text) question, fused with whatever else arrived this turn."""
+        started = time.perf_counter()
         hypothesis, result = self.text_hypothesis(text, language_hint=st.language)
-        return self.respond(st, [hypothesis, *self._take_pending(st), *extra], nlu=result)
+        understood = StageTime(Stage.UNDERSTAND, time.perf_counter() - started)
+        return self.respond(st, [hypothesis, *self._take_pending(st), *extra], nlu=result, timings=(understood,))
 
     def ask_voice(self, st: SessionState, transcript: Transcript, *, extra: Sequence[Hypothesis] = ()) -> Exchange:
         """A spoken question (already transcribed), fused with whatever else arrived this turn."""
         _count_from_end_of_speech(st, transcript.seconds, time.monotonic())
+        started = time.perf_counter()
         producer = VoiceProducer(self.understander)
         result = producer.understand(transcript)
+        timings = (StageTime(Stage.TRANSCRIBE, transcript.seconds),
+                   StageTime(Stage.UNDERSTAND, time.perf_counter() - started))
         return self.respond(st, [producer.produce_with(transcript, result), *self._take_pending(st), *extra],
-                            nlu=result)
+                            nlu=result, timings=timings)
 
     def _take_pending(self, st: SessionState) -> list[Hypothesis]:
         held = self.pending(st)
@@ -127,11 +86,16 @@ class Assistant:
         st.observations.clear()
         return self.respond(st, ripe)
 
-    def respond(self, st: SessionState, hypotheses: Sequence[Hypothesis], *, nlu: NluResult | None = None) -> Exchange:
+    def respond(self, st: SessionState, hypotheses: Sequence[Hypothesis], *, nlu: NluResult | None = None,
+                timings: tuple[StageTime, ...] = ()) -> Exchange:
+        started = time.perf_counter()
         fused = fuse(hypotheses, window_s=self.window_s)
         words, language = _words(fused, nlu, st.language)
         turn = turn_from_fused(fused, text=words, language=language, nlu=nlu)
-        return Exchange(fused=fused, turn=turn, reply=self.dialogue.handle(st, turn))
+        fused_at = time.perf_counter()
+        reply = self.dialogue.handle(st, turn)
+        timings += (StageTime(Stage.FUSE, fused_at - started), StageTime(Stage.RESPOND, time.perf_counter() - fused_at))
+        return Exchange(fused=fused, turn=turn, reply=reply, timings=timings)
 
 
 def _count_from_end_of_speech(st: SessionState, transcribing_s: float, now: float) -> None:

@@ -7,23 +7,10 @@ Cards are the service's own frozen results (an ``OrderView`` renders as a timeli
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
-from desktop_app.service.types import TicketView
+from desktop_app.service.types import FAILURES, Outcome, TicketView
 
-
-class Outcome(str, Enum):
-    ANSWERED = "answered"
-    CLARIFY = "clarify"  # we asked a question instead of guessing
-    FORM = "form"  # a multi-turn form is waiting for the next slot
-    REFUSED = "refused"  # rules or verification said no; the customer was told why
-    NOT_FOUND = "not_found"
-    HANDED_OFF = "handed_off"
-    SMALL_TALK = "small_talk"
-
-
-#: Outcomes that count as the assistant failing the customer this turn.
-FAILURES = frozenset({Outcome.CLARIFY, Outcome.NOT_FOUND})
+__all__ = ["FAILURES", "GuideOffer", "ItemChoice", "Outcome", "Reply", "ReplyBuilder"]
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,18 @@ from desktop_app.service.types import AttributeFilter, OrderLine, ReturnReason, 
 class Understood(Protocol):
     """What the manager needs from a turn: a fused query or a plain NLU result both qualify."""
 
-    text: str
-    intent: Intent
-    confidence: float
-    is_confident: bool
-    entities: tuple[Entity, ...]
-    emotion: Emotion
-
+    @property
+    def text(self) -> str: ...
+    @property
+    def intent(self) -> Intent: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def is_confident(self) -> bool: ...
+    @property
+    def entities(self) -> tuple[Entity, ...]: ...
+    @property
+    def emotion(self) -> Emotion: ...
     @property
     def primary_language(self) -> str: ...
 
@@ -118,9 +123,9 @@ def search_query(q: Understood, base: SearchQuery | None = None) -> tuple[Search
         else:
             attrs[e.key] = AttributeFilter(e.key, e.value)
     for kind, key in ((EntityKind.COLOUR, "colour"), (EntityKind.SIZE, "size")):
-        e = entity(q, kind)
-        if e and e.value in ENUM_VALUES[key]:
-            attrs[key] = AttributeFilter(key, e.value)
+        found_value = entity(q, kind)
+        if found_value and found_value.value in ENUM_VALUES[key]:
+            attrs[key] = AttributeFilter(key, found_value.value)
     found = bool(category or price or attrs or brands)
     lo, hi = (price.price.as_fen() if price and price.price else (None, None))
     if price and price.price and price.price.currency == "USD":

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from desktop_app.fusion.hypothesis import Hypothesis
-from desktop_app.nlu.types import Emotion, EmotionLabel
-from desktop_app.service.types import ReturnKind, ReturnReason, SearchQuery
+from desktop_app.nlu.types import Emotion, EmotionLabel, Intent
+from desktop_app.service.types import Outcome, ReturnKind, ReturnReason, SearchQuery
 
 #: How many calm turns a strong feeling is remembered for ("都等好久了" then a bare "1234").
 MOOD_MEMORY_TURNS = 3
@@ -45,8 +45,8 @@ class SessionState:
     last_search: SearchQuery | None = None
     form: ReturnForm | None = None
     consecutive_failures: int = 0
-    last_intent: str | None = None
-    last_outcome: str | None = None
+    last_intent: Intent | None = None
+    last_outcome: Outcome | None = None
     handed_off: bool = False
     turns: int = 0
     mood: Emotion = field(default_factory=Emotion)

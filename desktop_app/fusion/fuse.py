@@ -11,13 +11,12 @@ loser recorded so the dialogue can confirm ("你说的是4582还是7731？").
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Hashable, Iterable
 
-from desktop_app.fusion.hypothesis import EntityClaim, Hypothesis, VoicePayload
+from desktop_app.fusion.hypothesis import TURN_WINDOW_S, Hypothesis, Modality
 from desktop_app.nlu.types import Emotion, EmotionLabel, Intent
 
-DEFAULT_WINDOW_S = 2.5
 DEFAULT_THRESHOLD = 0.45
 #: Slots that may hold several values at once ("tent and sleeping bag"); the rest keep one.
 MULTI_VALUED = frozenset({"product", "category", "attribute", "part", "detection", "brand"})
@@ -29,7 +28,7 @@ class FusedEntity:
     kind: str
     value: Hashable
     confidence: float
-    sources: tuple[str, ...]
+    sources: tuple[Modality, ...]
     key: str = ""
     partial: bool = False
 
@@ -38,10 +37,10 @@ class FusedEntity:
 class EntityConflict:
     kind: str
     key: str
-    kept_from: tuple[str, ...]
+    kept_from: tuple[Modality, ...]
     kept_confidence: float
     dropped: Hashable
-    dropped_from: tuple[str, ...]
+    dropped_from: tuple[Modality, ...]
     dropped_confidence: float
 
 
@@ -51,12 +50,12 @@ class FusedQuery:
     intent: Intent
     confidence: float
     is_confident: bool
-    #: The modality whose evidence decided the intent ("" when nobody spoke about intent).
-    intent_source: str
+    #: The modality whose evidence decided the intent (None when nobody spoke about intent).
+    intent_source: Modality | None
     entities: tuple[FusedEntity, ...]
     conflicts: tuple[EntityConflict, ...]
     emotion: Emotion
-    modalities: tuple[str, ...]
+    modalities: tuple[Modality, ...]
     hypotheses: tuple[Hypothesis, ...]
     #: Hypotheses older than the window, left out of this turn.
     dropped: tuple[Hypothesis, ...]
@@ -99,7 +98,7 @@ def _decider(hyps: list[Hypothesis], intent: Intent) -> tuple[Hypothesis | None,
 class _Candidate:
     value: Hashable
     miss: float  # Π (1 - weighted confidence): noisy-OR complement
-    sources: list[str]
+    sources: list[Modality]
     partial: bool
 
     @property
@@ -158,11 +157,8 @@ def _fuse_emotion(hyps: list[Hypothesis]) -> Emotion:
         cues += [f"{h.modality}:{c}" for c in emo.cues]
     label = max(votes, key=lambda k: votes[k]) if votes else EmotionLabel.NEUTRAL
     pairs = intensity.get(label, [])
-    level = sum(w * i for w, i in pairs) / sum(w for w, _ in pairs) if pairs and sum(w for w, _ in pairs) else 0.0
-    # An agitated voice raises the intensity of a negative feeling the words already show.
-    for h in hyps:
-        if isinstance(h.payload, VoicePayload) and h.payload.tone and label in (EmotionLabel.ANGRY, EmotionLabel.ANXIOUS):
-            level = max(level, min(1.0, h.payload.tone.arousal))
+    weight = sum(w for w, _ in pairs)
+    level = sum(w * i for w, i in pairs) / weight if weight else 0.0
     return Emotion(label, round(level, 3), tuple(cues))
 
 
@@ -189,7 +185,7 @@ def _explain(intent: Intent, conf: float, decider: Hypothesis | None, agree: lis
     return "; ".join(parts)
 
 
-def fuse(hypotheses: Iterable[Hypothesis], *, window_s: float = DEFAULT_WINDOW_S, threshold: float = DEFAULT_THRESHOLD) -> FusedQuery:
+def fuse(hypotheses: Iterable[Hypothesis], *, window_s: float = TURN_WINDOW_S, threshold: float = DEFAULT_THRESHOLD) -> FusedQuery:
     """Fuse one turn: hypotheses within ``window_s`` of the newest are used, older ones dropped."""
     everything = sorted(hypotheses, key=lambda h: h.produced_at)
     if everything:
@@ -207,7 +203,7 @@ def fuse(hypotheses: Iterable[Hypothesis], *, window_s: float = DEFAULT_WINDOW_S
         intent=intent,
         confidence=conf,
         is_confident=conf >= threshold,
-        intent_source=decider.modality if decider else "",
+        intent_source=decider.modality if decider else None,
         entities=tuple(entities),
         conflicts=tuple(conflicts),
         emotion=_fuse_emotion(used),

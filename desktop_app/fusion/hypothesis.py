@@ -1,17 +1,31 @@
 """What every modality producer hands the fusion core: one ``Hypothesis`` per input.
 
-``modality`` is an open string ("text", "voice", "vision", "qr", ...), so a new producer plugs in
-without touching ``fuse``. Modality-specific facts ride along in small frozen payloads.
+``fuse`` never looks at which modality spoke, only at reliability, confidence and claims, so a new
+producer plugs in by adding a ``Modality`` member and nothing else. Modality-specific facts ride
+along in small frozen payloads. The turn window lives here, the leaf every stage imports.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Hashable, Mapping
+from enum import StrEnum
 
 from desktop_app.nlu.types import Emotion, Intent
 
-TEXT, VOICE, VISION, QR = "text", "voice", "vision", "qr"
+
+class Modality(StrEnum):
+    """Where one hypothesis came from."""
+
+    TEXT = "text"
+    VOICE = "voice"
+    VISION = "vision"  # parts seen by the camera or in a photo
+    QR = "qr"  # an assembly-guide code: printed, so it does not misread the way detections do
+
+
+#: Inputs this close together (seconds) belong to one turn: a spoken "this one" and the parts shown
+#: with it. The pipeline, the fusion and the camera's re-observation all use this one value.
+TURN_WINDOW_S = 2.5
 
 
 @dataclass(frozen=True)
@@ -39,10 +53,9 @@ class TextPayload:
 
 @dataclass(frozen=True)
 class ToneEstimate:
-    """Prosody from the voice producer: arousal/valence in [-1, 1]."""
+    """Prosody from the voice producer: arousal in [0, 1] (loud, fast, high-pitched = high)."""
 
     arousal: float = 0.0
-    valence: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,7 @@ class VisionPayload:
 
 @dataclass(frozen=True)
 class Hypothesis:
-    modality: str
+    modality: Modality
     #: Seconds on the collector's clock (monotonic); groups inputs into turns.
     produced_at: float
     #: Intent → probability; empty when the producer says nothing about intent (e.g. a QR scan).
@@ -89,8 +102,12 @@ class Hypothesis:
         object.__setattr__(self, "reliability", min(max(float(self.reliability), 0.0), 1.0))
 
     @classmethod
-    def create(cls, modality: str, produced_at: float, intents: Mapping[Intent, float] | None = None, **kwargs: object) -> Hypothesis:
-        return cls(modality, produced_at, tuple((intents or {}).items()), **kwargs)  # type: ignore[arg-type]
+    def create(cls, modality: Modality, produced_at: float, intents: Mapping[Intent, float] | None = None, *,
+               entities: tuple[EntityClaim, ...] = (), reliability: float = 1.0, confidence: float | None = None,
+               emotion: Emotion | None = None, payload: object | None = None) -> Hypothesis:
+        """A hypothesis from an intent → probability mapping (normalised on creation)."""
+        return cls(modality, produced_at, tuple((intents or {}).items()), entities, reliability, confidence, emotion,
+                   payload)
 
     @property
     def top_intent(self) -> tuple[Intent, float] | None:

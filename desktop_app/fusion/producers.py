@@ -1,18 +1,17 @@
-"""Producers turn one modality's input into a ``Hypothesis``; text is the first of them.
+"""Producers turn one modality's input into a ``Hypothesis``.
 
-Voice and vision implement ``HypothesisProducer`` later; a voice producer can reuse
-``hypothesis_from_nlu`` on its transcript and scale the confidence by the ASR's own.
+Typed text goes through :func:`hypothesis_from_nlu` in the assistant's pipeline; the voice
+producer reuses it on its transcript and scales the confidence by the recogniser's own; the
+vision producer builds its hypotheses from what the camera read.
 """
 
 from __future__ import annotations
 
-import time
 from abc import ABC, abstractmethod
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from desktop_app.fusion.hypothesis import TEXT, EntityClaim, Hypothesis, TextPayload
+from desktop_app.fusion.hypothesis import EntityClaim, Hypothesis, Modality
 from desktop_app.nlu.types import Entity, NluResult
-from desktop_app.nlu.understand import Understander
 
 T = TypeVar("T")
 
@@ -20,7 +19,7 @@ T = TypeVar("T")
 class HypothesisProducer(ABC, Generic[T]):
     """One modality's adapter into the fusion core."""
 
-    modality: str
+    modality: Modality
     reliability: float
 
     @abstractmethod
@@ -36,7 +35,7 @@ def entity_claim(entity: Entity) -> EntityClaim:
 def hypothesis_from_nlu(
     result: NluResult,
     *,
-    modality: str,
+    modality: Modality,
     reliability: float,
     produced_at: float,
     confidence_scale: float = 1.0,
@@ -56,25 +55,3 @@ def hypothesis_from_nlu(
         emotion=result.emotion,
         payload=payload,
     )
-
-
-class TextProducer(HypothesisProducer[str]):
-    """Typed chat text: the most reliable channel (no recognition step between shopper and words)."""
-
-    modality = TEXT
-
-    def __init__(self, understander: Understander, *, reliability: float = 0.95,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self._understander = understander
-        self.reliability = reliability
-        self._clock = clock
-        self.last_result: NluResult | None = None
-
-    def produce(self, item: str, *, at: float | None = None, language_hint: str | None = None) -> Hypothesis:
-        result = self._understander.understand(item, language_hint=language_hint)
-        self.last_result = result
-        return hypothesis_from_nlu(
-            result, modality=self.modality, reliability=self.reliability,
-            produced_at=self._clock() if at is None else at,
-            payload=TextPayload(result.text, result.language),
-        )

@@ -10,9 +10,9 @@ near-certain ``qr`` hypothesis: printed codes do not misread the way detections 
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
-from desktop_app.fusion.hypothesis import QR, VISION, Detection, EntityClaim, Hypothesis, VisionPayload
+from desktop_app.fusion.hypothesis import Detection, EntityClaim, Hypothesis, Modality, VisionPayload
 from desktop_app.fusion.producers import HypothesisProducer
 from desktop_app.nlu.types import EntityKind, Intent
 from desktop_app.vision.meaning import VisionReading
@@ -23,7 +23,7 @@ def vision_payload(reading: VisionReading) -> VisionPayload:
 
 
 class VisionProducer(HypothesisProducer[VisionReading]):
-    modality = VISION
+    modality = Modality.VISION
 
     def __init__(self, *, reliability: float = 0.7, qr_reliability: float = 0.95,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -34,7 +34,7 @@ class VisionProducer(HypothesisProducer[VisionReading]):
     def produce(self, item: VisionReading, *, at: float | None = None) -> Hypothesis:
         """The parts hypothesis (or the QR one when only a code was seen)."""
         hyps = self.produce_all(item, at=at)
-        return hyps[0] if hyps else Hypothesis(VISION, self._clock() if at is None else at, reliability=self.reliability,
+        return hyps[0] if hyps else Hypothesis(Modality.VISION, self._clock() if at is None else at, reliability=self.reliability,
                                                confidence=0.0, payload=vision_payload(item))
 
     def produce_all(self, item: VisionReading, *, at: float | None = None) -> list[Hypothesis]:
@@ -51,12 +51,12 @@ class VisionProducer(HypothesisProducer[VisionReading]):
                 conf = round(top_conf * (0.5 + 0.5 * fit), 4)
                 entities.append(EntityClaim(EntityKind.PRODUCT.value, item.focus.product_id, conf))
                 entities.append(EntityClaim(EntityKind.GUIDE_STEP.value, str(item.focus.step), round(conf * fit, 4)))
-            out.append(Hypothesis.create(VISION, stamp, {Intent.ASSEMBLY_HELP: help_p, Intent.PRODUCT_QUESTION: 1 - help_p},
+            out.append(Hypothesis.create(Modality.VISION, stamp, {Intent.ASSEMBLY_HELP: help_p, Intent.PRODUCT_QUESTION: 1 - help_p},
                                          entities=tuple(entities), reliability=self.reliability,
                                          confidence=round(top_conf * help_p, 4), payload=payload))
         if item.guide_codes:
             code = item.guide_codes[0]
-            out.append(Hypothesis.create(QR, stamp, {Intent.ASSEMBLY_HELP: 1.0},
+            out.append(Hypothesis.create(Modality.QR, stamp, {Intent.ASSEMBLY_HELP: 1.0},
                                          entities=(EntityClaim(EntityKind.PRODUCT.value, code.product_id, 0.99),
                                                    EntityClaim(EntityKind.GUIDE_STEP.value, str(code.step), 0.99)),
                                          reliability=self.qr_reliability, confidence=0.99, payload=payload))

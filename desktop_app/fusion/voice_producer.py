@@ -1,5 +1,8 @@
 """Speech as a fusion producer: the transcript understood like typed text, discounted by how sure
-the recogniser was, with the voice's tone raising the felt intensity of an emotion the words show."""
+the recogniser was, with the voice's tone raising the felt intensity of an emotion the words show.
+
+Tone is applied here and only here; ``fuse`` treats the resulting emotion like any other.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from desktop_app.fusion.hypothesis import VOICE, Hypothesis, ToneEstimate, VoicePayload
+from desktop_app.fusion.hypothesis import Hypothesis, Modality, ToneEstimate, VoicePayload
 from desktop_app.fusion.producers import HypothesisProducer, hypothesis_from_nlu
 from desktop_app.nlu.types import Emotion, EmotionLabel, NluResult
 from desktop_app.nlu.understand import Understander
@@ -15,21 +18,27 @@ from desktop_app.voice.transcriber import Transcript
 
 #: Recognised speech is trusted less than typed text: a misheard digit is worse than a typo.
 VOICE_RELIABILITY = 0.8
-#: How much an agitated voice can add to an emotion the words already carry.
+#: Feelings a raised voice can make stronger; a calm or pleased sentence stays as the words say.
+TONE_SENSITIVE = frozenset({EmotionLabel.ANGRY, EmotionLabel.ANXIOUS})
+#: How much a fully agitated voice adds to the intensity the words carry.
 TONE_WEIGHT = 0.35
 
 
 def emotion_with_tone(emotion: Emotion, arousal: float) -> Emotion:
-    """Words decide *which* feeling; the voice only says how strong it is (tone alone is ambiguous)."""
-    if emotion.label in (EmotionLabel.NEUTRAL, EmotionLabel.SATISFIED) or arousal <= 0.5:
+    """Words decide *which* feeling; the voice only says how strong it is (tone alone is ambiguous).
+
+    A voice above the middle of the arousal scale raises an angry or anxious sentence's intensity
+    in proportion to how agitated it is.
+    """
+    if emotion.label not in TONE_SENSITIVE or arousal <= 0.5:
         return emotion
-    boost = TONE_WEIGHT * (arousal - 0.5) * 2
+    boost = TONE_WEIGHT * (min(arousal, 1.0) - 0.5) * 2
     return replace(emotion, intensity=min(1.0, emotion.intensity + boost),
                    cues=emotion.cues + (f"voice arousal {arousal:.2f}",))
 
 
 class VoiceProducer(HypothesisProducer[Transcript]):
-    modality = VOICE
+    modality = Modality.VOICE
 
     def __init__(self, understander: Understander, *, reliability: float = VOICE_RELIABILITY,
                  clock: Callable[[], float] = time.monotonic) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from desktop_app.nlu.lexicon import generic_pattern
 from desktop_app.nlu.types import Entity, EntityKind

@@ -17,13 +17,14 @@ import re
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import sklearn
+from numpy.typing import NDArray
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -108,30 +109,25 @@ class IntentClassifier:
         calibrated: CalibratedClassifierCV = pipeline.named_steps["clf"]
         self._classes = [Intent(c) for c in calibrated.classes_]
         folds = calibrated.calibrated_classifiers_
-        self._coef = np.stack([f.estimator.coef_ for f in folds])  # (folds, classes, features)
-        self._intercept = np.stack([f.estimator.intercept_ for f in folds])  # (folds, classes)
-        self._a = np.array([[c.a_ for c in f.calibrators] for f in folds])
-        self._b = np.array([[c.b_ for c in f.calibrators] for f in folds])
-        self._reference = pipeline  # kept only for the equivalence test; not pickled
-
-    def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)
-        state["_reference"] = None
-        return state
+        self._coef: NDArray[np.float64] = np.stack([f.estimator.coef_ for f in folds])  # (folds, classes, features)
+        self._intercept: NDArray[np.float64] = np.stack([f.estimator.intercept_ for f in folds])  # (folds, classes)
+        self._a: NDArray[np.float64] = np.array([[c.a_ for c in f.calibrators] for f in folds])
+        self._b: NDArray[np.float64] = np.array([[c.b_ for c in f.calibrators] for f in folds])
 
     @property
     def classes(self) -> list[Intent]:
         return list(self._classes)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
         x = self._features.transform(list(texts))
-        out = np.zeros((x.shape[0], len(self._classes)))
-        for k in range(self._coef.shape[0]):
+        out: NDArray[np.float64] = np.zeros((x.shape[0], len(self._classes)))
+        folds = len(self._coef)  # the first axis: one calibrated SVM per cross-validation fold
+        for k in range(folds):
             decision = np.asarray(x @ self._coef[k].T) + self._intercept[k]
             proba = 1.0 / (1.0 + np.exp(self._a[k] * decision + self._b[k]))
             total = proba.sum(axis=1, keepdims=True)
             out += np.divide(proba, total, out=np.full_like(proba, 1 / proba.shape[1]), where=total != 0)
-        return out / self._coef.shape[0]
+        return out / folds
 
     def predict(self, texts: Sequence[str]) -> list[tuple[tuple[Intent, float], ...]]:
         """One distribution per text, most likely first."""

@@ -7,7 +7,7 @@ convert; an unstated currency is assumed yuan with ``currency_stated=False``.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from desktop_app.nlu.numbers import NUMBER, parse_number
 from desktop_app.nlu.types import Entity, EntityKind, PriceRange

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from desktop_app.nlu.types import Entity, EntityKind
 
@@ -68,13 +68,16 @@ def _core_features(surface: str, generic: re.Pattern[str]) -> frozenset[str]:
     return frozenset(f for f in _features(core) if not f.isdigit() and not re.fullmatch(r"\d+p", f))
 
 
+#: How many product matches one text may give, best first.
+MAX_MATCHES = 3
+
+
 class ProductLexicon:
     """Immutable once built; rebuild when the catalogue changes (cheap: linear in entries)."""
 
-    def __init__(self, entries: Iterable[ProductEntry], *, min_score: float = 0.5, max_matches: int = 3) -> None:
+    def __init__(self, entries: Iterable[ProductEntry], *, max_matches: int = MAX_MATCHES) -> None:
         self._items: list[_Compiled] = []
         self._index: dict[str, list[int]] = {}
-        self.min_score = min_score
         self.max_matches = max_matches
         generic = generic_pattern()
         self._core_df: dict[str, int] = {}
@@ -93,8 +96,8 @@ class ProductLexicon:
         self._idf = {f: math.log(1 + n / len(ids)) for f, ids in self._index.items()}
 
     @classmethod
-    def from_entries(cls, entries: Iterable[ProductEntry], **kwargs: float) -> ProductLexicon:
-        return cls(entries, **kwargs)  # type: ignore[arg-type]
+    def from_entries(cls, entries: Iterable[ProductEntry], *, max_matches: int = MAX_MATCHES) -> ProductLexicon:
+        return cls(entries, max_matches=max_matches)
 
     def __len__(self) -> int:
         return len(self._items)

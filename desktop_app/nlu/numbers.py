@@ -5,8 +5,6 @@ Shared by the price, quantity and date extractors so "五百到八百" and "500-
 
 from __future__ import annotations
 
-import re
-
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}

@@ -7,10 +7,10 @@ result cross threads (the UI runs understanding off the GUI thread) and be compa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Intent(str, Enum):
+class Intent(StrEnum):
     ORDER_STATUS = "order_status"
     LOGISTICS_DELAY = "logistics_delay"
     RETURN_REQUEST = "return_request"
@@ -32,7 +32,7 @@ class Intent(str, Enum):
 SOCIAL_INTENTS = frozenset({Intent.GREETING, Intent.THANKS, Intent.GOODBYE})
 
 
-class EntityKind(str, Enum):
+class EntityKind(StrEnum):
     ORDER_REF = "order_ref"  # full 16-digit number, or last four digits with partial=True
     PHONE_LAST4 = "phone_last4"
     PRICE_RANGE = "price_range"
@@ -47,7 +47,7 @@ class EntityKind(str, Enum):
     GUIDE_STEP = "guide_step"  # value: 1-based step of an assembly guide (from a QR code or the parts seen)
 
 
-class EmotionLabel(str, Enum):
+class EmotionLabel(StrEnum):
     NEUTRAL = "neutral"
     ANXIOUS = "anxious"
     ANGRY = "angry"
@@ -114,9 +114,8 @@ class NluResult:
     #: Every intent with its calibrated probability, most likely first.
     intents: tuple[tuple[Intent, float], ...]
     intent: Intent
+    #: Calibrated probability of ``intent``; the fused turn compares it with one threshold (fusion.fuse).
     confidence: float
-    #: False below the threshold: the dialogue manager asks a clarifying question instead of guessing.
-    is_confident: bool
     #: Other confident intents found in separate clauses ("退货，另外帮我查下订单").
     secondary_intents: tuple[tuple[Intent, float], ...] = ()
     entities: tuple[Entity, ...] = ()

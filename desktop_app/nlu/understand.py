@@ -32,8 +32,9 @@ _MAX_CLAUSES = 6
 
 @dataclass(frozen=True)
 class UnderstandingConfig:
-    #: Below this top probability the dialogue manager should ask rather than guess.
-    threshold: float = 0.45
+    """Tuning of the understanding layer. Whether a turn is sure enough to act on is decided once,
+    on the fused turn (``fusion.fuse.DEFAULT_THRESHOLD``), not here."""
+
     #: A clause must be at least this sure to add a secondary intent (clauses are short and noisy).
     secondary_threshold: float = 0.6
 
@@ -110,7 +111,6 @@ class Understander:
             intents=whole,
             intent=intent,
             confidence=confidence,
-            is_confident=confidence >= self.config.threshold,
             secondary_intents=tuple(secondary),
             entities=extract_entities(text, self._lexicon, self._brands),
             emotion=detect_emotion(text),
@@ -121,4 +121,4 @@ class Understander:
 def _unsure(text: str, language: str) -> NluResult:
     dist = ((Intent.OUT_OF_SCOPE, 0.0),)
     return NluResult(language=language if language in ("zh", "en", "mixed") else "zh", text=text, intents=dist,
-                     intent=Intent.OUT_OF_SCOPE, confidence=0.0, is_confident=False, emotion=Emotion())
+                     intent=Intent.OUT_OF_SCOPE, confidence=0.0, emotion=Emotion())

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from desktop_app.service.types import Outcome
 from desktop_app.store.db import Database
 from desktop_app.store.schema import Conversation, Message
-
-UNRESOLVED_OUTCOMES = frozenset({"handed_off", "rephrased"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def resolution_stats(db: Database) -> ResolutionStats:
         ratings = dict(s.execute(select(Conversation.id, Conversation.rating)).all())
     handed = rephrased = down = resolved = 0
     for conv_id, seen in outcomes.items():
-        h, r = "handed_off" in seen, "rephrased" in seen
+        h, r = Outcome.HANDED_OFF in seen, Outcome.REPHRASED in seen
         d = (ratings.get(conv_id) or 5) <= 2
         handed += h
         rephrased += r

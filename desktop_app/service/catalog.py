@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import math
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Exists, Select, UnaryExpression, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Clock
 from desktop_app.core.errors import InvalidInput, NotFound
@@ -103,7 +104,7 @@ class CatalogService:
     # -- internals -------------------------------------------------------------------------
 
     @staticmethod
-    def _load(s, sku_or_id: str | int) -> Product:  # type: ignore[no-untyped-def]
+    def _load(s: Session, sku_or_id: str | int) -> Product:
         product: Product | None
         if isinstance(sku_or_id, int):
             product = s.get(Product, sku_or_id)
@@ -132,8 +133,8 @@ class CatalogService:
             )
 
     @staticmethod
-    def _attribute_condition(f: AttributeFilter):  # type: ignore[no-untyped-def]
-        conditions = [ProductAttribute.product_id == Product.id, ProductAttribute.key == f.key]
+    def _attribute_condition(f: AttributeFilter) -> Exists:
+        conditions: list[ColumnElement[bool]] = [ProductAttribute.product_id == Product.id, ProductAttribute.key == f.key]
         if f.value is not None:
             conditions.append(ProductAttribute.value == f.value)
         if f.min_value is not None:
@@ -142,7 +143,7 @@ class CatalogService:
             conditions.append(ProductAttribute.value_num <= f.max_value)
         return exists().where(and_(*conditions))
 
-    def _filtered(self, q: SearchQuery) -> Select[tuple[Product]]:
+    def _filtered(self, q: SearchQuery) -> Select[Product]:
         stmt = select(Product)
         if q.category:
             stmt = stmt.where(Product.category == q.category)
@@ -173,13 +174,13 @@ class CatalogService:
         return stmt
 
     @staticmethod
-    def _sorted(stmt: Select[tuple[Product]], q: SearchQuery) -> Select[tuple[Product]]:
-        order = {
+    def _sorted(stmt: Select[Product], q: SearchQuery) -> Select[Product]:
+        orders: dict[SortOrder, tuple[UnaryExpression[int] | UnaryExpression[float] | UnaryExpression[bool], ...]] = {
             SortOrder.PRICE_ASC: (Product.price_fen.asc(),),
             SortOrder.PRICE_DESC: (Product.price_fen.desc(),),
             SortOrder.RATING: (Product.rating.desc(),),
             SortOrder.SALES: (Product.sales_count.desc(),),
             # Relevance without a ranking model: what sells and rates well, in stock first.
             SortOrder.RELEVANCE: ((Product.stock > 0).desc(), Product.sales_count.desc(), Product.rating.desc()),
-        }[q.sort]
-        return stmt.order_by(*order, Product.id)
+        }
+        return stmt.order_by(*orders[q.sort], Product.id)

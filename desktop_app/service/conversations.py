@@ -16,6 +16,7 @@ from desktop_app.core.clock import Clock
 from desktop_app.core.crypto import TextCipher
 from desktop_app.core.errors import InvalidInput, NotFound
 from desktop_app.core.text import clean_text
+from desktop_app.service.types import Outcome
 from desktop_app.store.db import Database
 from desktop_app.store.schema import Conversation, Customer, Message
 
@@ -51,7 +52,7 @@ class ConversationStore:
             return conv.id, conv.session_key
 
     def add(self, conversation_id: int, role: str, text: str, *, intent: str | None = None,
-            confidence: float | None = None, outcome: str | None = None) -> None:
+            confidence: float | None = None, outcome: Outcome | None = None) -> None:
         if role not in ROLES:
             raise InvalidInput(f"Unknown role {role!r}.")
         with self._db.session() as s:
@@ -61,7 +62,7 @@ class ConversationStore:
                           text_encrypted=self._cipher.encrypt(clean_text(text, max_chars=10_000, normalize=False)),
                           intent=intent, confidence=confidence, outcome=outcome, created_at=self._clock.now()))
 
-    def mark_last_outcome(self, conversation_id: int, outcome: str) -> None:
+    def mark_last_outcome(self, conversation_id: int, outcome: Outcome) -> None:
         """Re-label the latest assistant turn, e.g. "rephrased" when the customer had to ask again."""
         with self._db.session() as s:
             last = s.scalar(select(Message).where(Message.conversation_id == conversation_id,

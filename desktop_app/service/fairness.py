@@ -76,7 +76,7 @@ def audit(db: Database, recommender: RecommendationService, *, per_customer: int
                      for p in products}
         customers = s.execute(select(Customer.code, Customer.language, Customer.city)).all()
     catalog = {dim: Counter(g[dim] for g in groups_of.values()) for dim in ("brand", "origin_region", "price_band")}
-    exposure = {dim: Counter() for dim in catalog}
+    exposure: dict[str, Counter[str]] = {dim: Counter() for dim in catalog}
     prices: dict[tuple[str, str], list[int]] = {}
     slots = 0
     for code, language, city in customers:

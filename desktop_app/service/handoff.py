@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Clock
 from desktop_app.core.crypto import TextCipher
@@ -96,7 +97,7 @@ class HandoffService:
     # -- internals -------------------------------------------------------------------------
 
     @staticmethod
-    def _customer_id(s, code: str | None) -> int | None:  # type: ignore[no-untyped-def]
+    def _customer_id(s: Session, code: str | None) -> int | None:
         if not code:
             return None
         customer_id = s.scalar(select(Customer.id).where(Customer.code == code))
@@ -105,7 +106,7 @@ class HandoffService:
         return customer_id
 
     @staticmethod
-    def _order_id(s, number: str | None) -> int | None:  # type: ignore[no-untyped-def]
+    def _order_id(s: Session, number: str | None) -> int | None:
         if not number:
             return None
         order_id = s.scalar(select(Order.id).where(Order.order_number == number))
@@ -113,7 +114,7 @@ class HandoffService:
             raise NotFound("We could not find that order.", message_zh="没有找到该订单。")
         return order_id
 
-    def _view(self, s, ticket: HandoffTicket, order_number: str | None) -> TicketView:  # type: ignore[no-untyped-def]
+    def _view(self, s: Session, ticket: HandoffTicket, order_number: str | None) -> TicketView:
         ahead = s.scalar(
             select(func.count()).select_from(HandoffTicket).where(
                 HandoffTicket.status == "queued",

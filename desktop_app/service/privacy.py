@@ -10,7 +10,8 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, Delete, delete, select
+from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Clock
 from desktop_app.core.crypto import TextCipher
@@ -74,9 +75,9 @@ class PrivacyService:
             c = self._customer(s, customer_code)
             counts = {
                 "conversations": len(s.scalars(select(Conversation.id).where(Conversation.customer_id == c.id)).all()),
-                "browsing_events": s.execute(delete(BrowsingEvent).where(BrowsingEvent.customer_id == c.id)).rowcount,
-                "complaints": s.execute(delete(Complaint).where(Complaint.customer_id == c.id)).rowcount,
-                "handoff_tickets": s.execute(delete(HandoffTicket).where(HandoffTicket.customer_id == c.id)).rowcount,
+                "browsing_events": _deleted(s, delete(BrowsingEvent).where(BrowsingEvent.customer_id == c.id)),
+                "complaints": _deleted(s, delete(Complaint).where(Complaint.customer_id == c.id)),
+                "handoff_tickets": _deleted(s, delete(HandoffTicket).where(HandoffTicket.customer_id == c.id)),
             }
             for conv in s.scalars(select(Conversation).where(Conversation.customer_id == c.id)).all():
                 s.delete(conv)
@@ -102,8 +103,15 @@ class PrivacyService:
         return len(old)
 
     @staticmethod
-    def _customer(s, code: str) -> Customer:  # type: ignore[no-untyped-def]
+    def _customer(s: Session, code: str) -> Customer:
         customer = s.scalar(select(Customer).where(Customer.code == code.strip().upper()))
         if customer is None:
             raise NotFound("Unknown customer.", message_zh="未找到该顾客。")
         return customer
+
+
+def _deleted(s: Session, statement: Delete) -> int:
+    """Rows a bulk DELETE removed (the ORM runs DML through a cursor, whose result counts them)."""
+    result = s.execute(statement)
+    assert isinstance(result, CursorResult)
+    return result.rowcount

@@ -8,7 +8,7 @@ hundreds of products. Weights are per-signal constants, not learned.
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -32,9 +32,10 @@ _GENERIC_KEYS = frozenset({"size", "width_cm", "depth_cm", "height_cm", "weight_
 
 @dataclass
 class _Profile:
-    categories: Counter[str]
-    brands: Counter[str]
-    attributes: Counter[tuple[str, str]]
+    #: Interest weights (purchases and views); a key never seen is absent, read it with ``.get(key, 0.0)``.
+    categories: dict[str, float]
+    brands: dict[str, float]
+    attributes: dict[tuple[str, str], float]
     owned: set[int]
     seen: set[int]
     typical_price: float | None
@@ -62,19 +63,19 @@ class RecommendationService:
     # -- internals -------------------------------------------------------------------------
 
     def _profile(self, s: Session, customer_id: int) -> _Profile:
-        categories: Counter[str] = Counter()
-        brands: Counter[str] = Counter()
-        attributes: Counter[tuple[str, str]] = Counter()
+        categories: dict[str, float] = {}
+        brands: dict[str, float] = {}
+        attributes: dict[tuple[str, str], float] = {}
         owned: set[int] = set()
         seen: set[int] = set()
         prices: list[int] = []
 
         def note(p: Product, weight: float) -> None:
-            categories[p.category] += weight
-            brands[p.brand] += weight
+            categories[p.category] = categories.get(p.category, 0.0) + weight
+            brands[p.brand] = brands.get(p.brand, 0.0) + weight
             for a in p.attributes:
                 if a.key not in _GENERIC_KEYS:
-                    attributes[(a.key, a.value)] += weight
+                    attributes[(a.key, a.value)] = attributes.get((a.key, a.value), 0.0) + weight
 
         bought = s.scalars(
             select(Product).join(OrderItem, OrderItem.product_id == Product.id)
@@ -119,12 +120,12 @@ class RecommendationService:
     def _score(self, p: Product, prof: _Profile, co_bought: dict[int, set[int]]) -> Recommendation | None:
         signals: list[Signal] = []
         total_cat = sum(prof.categories.values()) or 1.0
-        if prof.categories[p.category]:
+        if prof.categories.get(p.category, 0.0):
             share = prof.categories[p.category] / total_cat
             en, zh = CATEGORIES[p.category].en, CATEGORIES[p.category].zh
             signals.append(Signal("category", WEIGHTS["category"] * share,
                                   f"you often buy or browse {en.lower()}", f"您常购买或浏览{zh}"))
-        if prof.brands[p.brand]:
+        if prof.brands.get(p.brand, 0.0):
             share = min(1.0, prof.brands[p.brand] / total_cat * 2)
             signals.append(Signal("brand", WEIGHTS["brand"] * share,
                                   f"you like the brand {p.brand}", f"您喜欢 {p.brand} 品牌"))
@@ -132,7 +133,7 @@ class RecommendationService:
         if partners:
             signals.append(Signal("co_purchase", WEIGHTS["co_purchase"] * min(1.0, len(partners) / 2),
                                   "often bought together with items you own", "其他顾客常与您已购商品一起购买"))
-        shared = [(a.key, a.value) for a in p.attributes if prof.attributes[(a.key, a.value)] >= 2]
+        shared = [(a.key, a.value) for a in p.attributes if prof.attributes.get((a.key, a.value), 0.0) >= 2]
         if shared:
             shared.sort(key=lambda kv: -prof.attributes[kv])
             top = shared[:2]

@@ -6,16 +6,16 @@ closed session and results can cross threads safely.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import Enum, StrEnum
 
 
 def yuan(fen: int) -> str:
     return f"¥{fen / 100:,.2f}"
 
 
-class OrderStatus(str, Enum):
+class OrderStatus(StrEnum):
     PAID = "paid"
     SHIPPED = "shipped"
     IN_TRANSIT = "in_transit"
@@ -33,14 +33,22 @@ ORDER_STATUS_ZH = {
     "returned": "已退货",
 }
 
-CATEGORY_NAMES = {
-    "furniture": ("Furniture", "家具"),
-    "phone": ("Phones", "手机"),
-    "smartwatch": ("Smartwatches", "智能手表"),
-    "skincare": ("Skin care", "护肤"),
-    "camping": ("Camping gear", "露营装备"),
-    "apparel": ("Apparel", "服饰"),
-}
+class Outcome(StrEnum):
+    """How one assistant turn ended; stored with the turn, the merchant's figures count them."""
+
+    ANSWERED = "answered"
+    CLARIFY = "clarify"  # we asked a question instead of guessing
+    FORM = "form"  # a multi-turn form is waiting for the next slot
+    REFUSED = "refused"  # rules or verification said no; the customer was told why
+    NOT_FOUND = "not_found"
+    HANDED_OFF = "handed_off"
+    SMALL_TALK = "small_talk"
+    #: Set afterwards on a failed turn when the customer had to ask the same thing again.
+    REPHRASED = "rephrased"
+
+
+#: Outcomes that count as the assistant failing the customer this turn.
+FAILURES = frozenset({Outcome.CLARIFY, Outcome.NOT_FOUND})
 
 
 @dataclass(frozen=True)
@@ -102,7 +110,7 @@ class ProductAnswer:
     delivery: DeliveryEstimate
 
 
-class SortOrder(str, Enum):
+class SortOrder(StrEnum):
     RELEVANCE = "relevance"
     PRICE_ASC = "price_asc"
     PRICE_DESC = "price_desc"
@@ -189,12 +197,12 @@ class OrderView:
         return f"…{self.order_number[-4:]}"
 
 
-class ReturnKind(str, Enum):
+class ReturnKind(StrEnum):
     RETURN = "return"
     EXCHANGE = "exchange"
 
 
-class ReturnReason(str, Enum):
+class ReturnReason(StrEnum):
     NO_REASON = "no_reason"  # 七天无理由
     QUALITY = "quality"
     WRONG_ITEM = "wrong_item"
@@ -267,7 +275,7 @@ class TicketView:
     queue_position: int
 
 
-class ComplaintTopic(str, Enum):
+class ComplaintTopic(StrEnum):
     DELIVERY_DELAY = "delivery_delay"
     PRODUCT_QUALITY = "product_quality"
     WRONG_ITEM = "wrong_item"
@@ -285,8 +293,3 @@ class ComplaintView:
     created_at: datetime
     order_number_masked: str | None
 
-
-@dataclass(frozen=True)
-class CustomerExport:
-    customer_code: str
-    data: dict = field(default_factory=dict)

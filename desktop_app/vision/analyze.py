@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop_app.ar.qr import GuideCode
+from desktop_app.core.guide_code import GuideCode
 from desktop_app.vision.detector import PartDetector
 from desktop_app.vision.images import load_image
 from desktop_app.vision.meaning import GuideIndex, VisionReading, interpret
@@ -40,7 +40,7 @@ class FrameAnalyzer:
         codes = self.scanner.scan(frame, thorough=not live)
         guide_codes = tuple(c.guide for c in codes if c.guide is not None)
         reading = interpret(detections, self.index, current=current, qr_payloads=tuple(c.payload for c in codes),
-                            guide_codes=guide_codes)  # type: ignore[arg-type]
+                            guide_codes=guide_codes)
         self.last_ms = (time.perf_counter() - start) * 1000
         return reading
 

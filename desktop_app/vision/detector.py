@@ -18,9 +18,9 @@ from typing import Protocol
 
 import numpy as np
 
+from desktop_app.vision.classes import CLASS_NAMES_EN, CLASS_NAMES_ZH, CLASSES
 from desktop_app.vision.errors import BadImage, ModelMissing, VisionError
 from desktop_app.vision.images import load_image
-from desktop_app.vision.synth.catalog import CLASS_NAMES_EN, CLASS_NAMES_ZH, CLASSES
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +38,14 @@ class PartDetection:
         return (CLASS_NAMES_ZH if language == "zh" else CLASS_NAMES_EN).get(self.label, self.label)
 
 
+#: (class index, score, pixel box x1, y1, x2, y2) as a backend reports one detection.
+RawDetection = tuple[int, float, tuple[float, float, float, float]]
+
+
 class _Backend(Protocol):
     name: str
 
-    def predict(self, frame: np.ndarray, imgsz: int, conf: float, iou: float) -> list[tuple[int, float, tuple[float, float, float, float]]]:
+    def predict(self, frame: np.ndarray, imgsz: int, conf: float, iou: float) -> list[RawDetection]:
         ...
 
 
@@ -56,16 +60,21 @@ class TorchDetectorBackend:
         from desktop_app.vision.cv import import_ultralytics
 
         import_ultralytics()
-        from ultralytics import YOLO
+        from ultralytics.models import YOLO
 
         torch.set_num_threads(threads)  # ultralytics' import would leave torch at one thread
         self._model = YOLO(str(weights), task="detect")
 
-    def predict(self, frame: np.ndarray, imgsz: int, conf: float, iou: float):  # type: ignore[no-untyped-def]
-        result = self._model.predict(frame, imgsz=imgsz, conf=conf, iou=iou, device="cpu", verbose=False)[0]
+    def predict(self, frame: np.ndarray, imgsz: int, conf: float, iou: float) -> list[RawDetection]:
+        from ultralytics.engine.results import Results
+
+        result = list(self._model.predict(frame, imgsz=imgsz, conf=conf, iou=iou, device="cpu", verbose=False))[0]
+        if not isinstance(result, Results) or result.boxes is None:
+            raise ModelMissing("The detector weights are not an object-detection model.",
+                               message_zh="零件识别模型不是目标检测模型。")
         boxes = result.boxes
-        return [(int(c), float(s), tuple(float(v) for v in b))
-                for c, s, b in zip(boxes.cls.tolist(), boxes.conf.tolist(), boxes.xyxy.tolist())]
+        return [(int(c), float(s), (float(x1), float(y1), float(x2), float(y2)))
+                for c, s, (x1, y1, x2, y2) in zip(boxes.cls.tolist(), boxes.conf.tolist(), boxes.xyxy.tolist())]
 
 
 class PartDetector:
@@ -148,5 +157,6 @@ class PartDetector:
         out = [PartDetection(self.classes[c] if c < len(self.classes) else str(c), round(s, 4), b) for c, s, b in raw]
         return tuple(sorted(out, key=lambda d: -d.confidence))
 
-    def detect_file(self, path: Path | str, **kwargs: object) -> tuple[PartDetection, ...]:
-        return self.detect(load_image(path), **kwargs)  # type: ignore[arg-type]
+    def detect_file(self, path: Path | str, *, imgsz: int | None = None,
+                    conf: float | None = None) -> tuple[PartDetection, ...]:
+        return self.detect(load_image(path), imgsz=imgsz, conf=conf)

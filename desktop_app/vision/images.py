@@ -40,8 +40,8 @@ def load_image(path: Path | str) -> np.ndarray:
                 if im.width * im.height > MAX_PIXELS:
                     raise BadImage(f"{name} is too large ({im.width}x{im.height}).", message_zh=f"{name} 图片过大。")
                 im.load()
-                im = ImageOps.exif_transpose(im)
-                rgb = np.asarray(im.convert("RGB"))
+                upright = ImageOps.exif_transpose(im)
+                rgb = np.asarray(upright.convert("RGB"))
     except BadImage:
         raise
     except UnidentifiedImageError:

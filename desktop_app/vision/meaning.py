@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from desktop_app.ar.guide_format import Guide, Text
-from desktop_app.ar.qr import GuideCode
+from desktop_app.core.guide_code import GuideCode
+from desktop_app.core.guide_format import Guide, Text
+from desktop_app.vision.classes import CLASS_NAMES_EN, CLASS_NAMES_ZH, DEFAULT_MODELS_DIR, load_guides, part_class
 from desktop_app.vision.detector import PartDetection
-from desktop_app.vision.synth.catalog import CLASS_NAMES_EN, CLASS_NAMES_ZH, DEFAULT_MODELS_DIR, load_guides, part_class
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +98,11 @@ class GuideIndex:
         for sku, (guide, guide_dir) in sorted(guides.items()):
             classes = {p.id: part_class(p, guide_dir) for p in guide.parts}
             for n, step in enumerate(guide.steps, start=1):
-                counter = Counter(classes[i] for i in (*step.part_ids, *step.tools) if classes.get(i))
+                counter = Counter(c for i in (*step.part_ids, *step.tools) if (c := classes.get(i)))
                 self.steps.append(StepParts(sku, n, tuple(sorted(counter.items()))))
 
     @classmethod
-    def from_dir(cls, models_dir: Path = DEFAULT_MODELS_DIR) -> "GuideIndex":
+    def from_dir(cls, models_dir: Path = DEFAULT_MODELS_DIR) -> GuideIndex:
         return _cached_index(Path(models_dir).resolve())
 
     def products_using(self, label: str) -> tuple[str, ...]:
@@ -142,13 +142,13 @@ def interpret(detections: tuple[PartDetection, ...] | list[PartDetection], index
     anchor = guide_codes[0] if guide_codes else current
     focus: GuideMatch | None = matches[0] if matches else None
     if anchor is not None and anchor.product_id in index.guides:
-        sp = index.step_parts(anchor.product_id, anchor.step)
-        score = _overlap(seen, dict(sp.counts)) if sp else 0.0
+        anchor_parts = index.step_parts(anchor.product_id, anchor.step)
+        score = _overlap(seen, dict(anchor_parts.counts)) if anchor_parts else 0.0
         focus = GuideMatch(anchor.product_id, index.guides[anchor.product_id].name, anchor.step, round(score, 4))
     needs: tuple[PartNeed, ...] = ()
     if focus is not None:
-        sp = index.step_parts(focus.product_id, focus.step)
-        if sp is not None:
-            needs = tuple(PartNeed(label, count, seen.get(label, 0)) for label, count in sp.counts)
+        focus_parts = index.step_parts(focus.product_id, focus.step)
+        if focus_parts is not None:
+            needs = tuple(PartNeed(label, count, seen.get(label, 0)) for label, count in focus_parts.counts)
     ordered_seen = tuple(sorted(seen.items(), key=lambda kv: (-kv[1], kv[0])))
     return VisionReading(kept, ordered_seen, matches, focus, needs, tuple(guide_codes), tuple(qr_payloads))

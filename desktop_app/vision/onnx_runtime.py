@@ -8,6 +8,7 @@ any input size that is a multiple of 32, so one file serves 320 and 640.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 
@@ -97,7 +98,8 @@ class OnnxDetectorBackend:
         self._session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
         self._input = self._session.get_inputs()[0].name
 
-    def predict(self, frame: np.ndarray, imgsz: int, conf: float, iou: float):  # type: ignore[no-untyped-def]
+    def predict(self, frame: np.ndarray, imgsz: int, conf: float,
+                iou: float) -> list[tuple[int, float, tuple[float, float, float, float]]]:
         tensor, scale, pad = letterbox(frame, imgsz)
         (output,) = self._session.run(None, {self._input: tensor})
         return decode(output, conf, iou, scale, pad, frame.shape[:2])
@@ -110,13 +112,16 @@ def export_onnx(weights: Path, out_path: Path, imgsz: int = 320) -> Path:
     from desktop_app.vision.cv import import_ultralytics
 
     import_ultralytics()
-    from ultralytics import YOLO
+    from ultralytics.models import YOLO
 
     try:
-        import onnx  # noqa: F401  (torch's exporter needs it)
+        importlib.import_module("onnx")  # torch's exporter needs it
     except ImportError:
         raise ModelMissing("Exporting the detector to ONNX needs the 'onnx' package, which is not installed.") from None
-    model = YOLO(str(weights)).model.float().eval()
+    network = YOLO(str(weights)).model
+    if not isinstance(network, torch.nn.Module):
+        raise ModelMissing(f"{Path(weights).name} holds no network to export.")
+    model = network.float().eval()
     model = model.fuse() if hasattr(model, "fuse") else model  # fold BatchNorm into the convolutions
     for module in model.modules():
         if hasattr(module, "export"):
@@ -128,7 +133,7 @@ def export_onnx(weights: Path, out_path: Path, imgsz: int = 320) -> Path:
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_suffix(".tmp")
     with torch.no_grad():
-        torch.onnx.export(model, torch.zeros(1, 3, imgsz, imgsz), str(tmp), dynamo=False, opset_version=17,
+        torch.onnx.export(model, (torch.zeros(1, 3, imgsz, imgsz),), str(tmp), dynamo=False, opset_version=17,
                           input_names=["images"], output_names=["output0"],
                           dynamic_axes={"images": {2: "height", 3: "width"}, "output0": {2: "anchors"}})
     tmp.replace(out_path)

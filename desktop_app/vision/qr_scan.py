@@ -3,7 +3,7 @@
 OpenCV's two QR finders (contour-based and ArUco-based) each miss codes the other reads, and
 both miss small or soft codes, so a frame is tried with one, then the other, then once more on a
 sharpened, upscaled grey copy; the extra cost is paid only on frames without a readable code.
-What a payload means is decided by :func:`desktop_app.ar.qr.parse_payload`, nowhere else.
+What a payload means is decided by :func:`desktop_app.core.guide_code.parse_payload`, nowhere else.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop_app.ar.guide_format import GuideError
-from desktop_app.ar.qr import GuideCode, parse_payload
+from desktop_app.core.guide_code import GuideCode, parse_payload
+from desktop_app.core.guide_format import GuideError
 from desktop_app.vision.cv import cv2
 from desktop_app.vision.images import load_image
 

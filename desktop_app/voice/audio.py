@@ -75,7 +75,7 @@ def frame_rms_dbfs(x: np.ndarray, frame: int = _FRAME) -> np.ndarray:
     if n == 0:
         return np.array([20 * np.log10(max(float(np.sqrt(np.mean(x**2))) if len(x) else 0.0, 1e-6))])
     frames = x[: n * frame].reshape(n, frame).astype(np.float64)
-    return 20 * np.log10(np.maximum(np.sqrt(np.mean(frames**2, axis=1)), 1e-6))
+    return np.asarray(20 * np.log10(np.maximum(np.sqrt(np.mean(frames**2, axis=1)), 1e-6)), dtype=np.float64)
 
 
 def resample(x: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
@@ -84,7 +84,7 @@ def resample(x: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
     from scipy.signal import resample_poly
 
     g = gcd(rate, target)
-    return resample_poly(x, target // g, rate // g).astype(np.float32)
+    return np.asarray(resample_poly(x, target // g, rate // g), dtype=np.float32)
 
 
 def check_samples(x: np.ndarray, rate: int, name: str = "microphone") -> AudioClip:

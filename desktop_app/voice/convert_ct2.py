@@ -16,7 +16,7 @@ import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypedDict
 
 import numpy as np
 
@@ -107,7 +107,14 @@ def _layer_count(model: Ct2Model, side: str) -> int:
     return 1 + max(int(m[1]) for name in model.variables if (m := pattern.match(name)))
 
 
-def to_openai_checkpoint(model: Ct2Model) -> dict[str, object]:
+class OpenAICheckpoint(TypedDict):
+    """What ``torch.save`` writes for openai-whisper (tensors as numpy arrays until then)."""
+
+    dims: dict[str, int]
+    model_state_dict: dict[str, np.ndarray]
+
+
+def to_openai_checkpoint(model: Ct2Model) -> OpenAICheckpoint:
     """Map every tensor to openai-whisper's ``Whisper`` module names (float32 numpy arrays)."""
     if model.spec != "WhisperSpec":
         raise ModelError(f"Expected a Whisper model, found {model.spec!r}.")
@@ -162,7 +169,7 @@ def convert(model_bin: Path, out_path: Path) -> Path:
 
     checkpoint = to_openai_checkpoint(read_ct2_model(model_bin))
     state = {k: torch.from_numpy(np.ascontiguousarray(v)).to(torch.float16)
-             for k, v in checkpoint["model_state_dict"].items()}  # type: ignore[attr-defined]
+             for k, v in checkpoint["model_state_dict"].items()}
     tmp = out_path.with_name(out_path.name + f".tmp{os.getpid()}")
     try:
         torch.save({"dims": checkpoint["dims"], "model_state_dict": state}, tmp)

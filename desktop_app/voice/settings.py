@@ -6,9 +6,10 @@ variables); this view keeps the voice package's signatures small and validates t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from desktop_app.core.config import ENV_PREFIX, Settings, load_settings
 from desktop_app.core.errors import ConfigError

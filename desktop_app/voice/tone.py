@@ -40,7 +40,7 @@ def _frames(x: np.ndarray) -> np.ndarray:
         x = np.pad(x, (0, _FRAME - len(x)))
     n = 1 + (len(x) - _FRAME) // _HOP
     idx = np.arange(_FRAME)[None, :] + _HOP * np.arange(n)[:, None]
-    return x[idx].astype(np.float64)
+    return np.asarray(x[idx], dtype=np.float64)
 
 
 def pitch_track(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -12,6 +12,7 @@ import functools
 import logging
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -151,7 +152,7 @@ def spoken_digits(text: str) -> str:
 
 def build_transcript(
     clip: AudioClip,
-    segments: list[Segment],
+    segments: Sequence[Segment],
     *,
     language: str,
     language_probability: float,
@@ -184,37 +185,3 @@ def build_transcript(
         tone=analyze_tone(clip.samples, text, language),
         clipped_fraction=clip.clipped_fraction,
     )
-
-
-def create_transcriber(engine: str | None = None, settings: Any = None, *, voice: Any = None) -> Transcriber:
-    """Build the configured engine; loads the model (seconds), so call it off the GUI thread.
-
-    ``settings`` is the app's :class:`~desktop_app.core.config.Settings` (for ``cache_dir``);
-    ``voice`` a :class:`~desktop_app.voice.settings.VoiceSettings` (read from the environment when absent).
-    """
-    from desktop_app.core.config import load_settings
-    from desktop_app.voice.settings import ENGINES, load_voice_settings
-
-    settings = settings or load_settings()
-    voice = voice or load_voice_settings()
-    engine = engine or voice.stt_engine
-    options = DecodeOptions(beam_size=voice.stt_beam_size, encoder_window_s=voice.stt_window_s)
-    if engine == "faster-whisper":
-        from desktop_app.voice.engine_faster import FasterWhisperTranscriber
-        from desktop_app.voice.model_files import ensure_ct2_model
-
-        return FasterWhisperTranscriber(ensure_ct2_model(settings.cache_dir), threads=voice.stt_threads,
-                                        options=options)
-    if engine == "openai-whisper":
-        from desktop_app.voice.engine_openai import OpenAIWhisperTranscriber, user_checkpoint
-
-        if voice.whisper_pt is not None:
-            checkpoint = user_checkpoint(voice.whisper_pt)
-        else:
-            from desktop_app.voice.convert_ct2 import ensure_openai_checkpoint
-
-            checkpoint = ensure_openai_checkpoint(settings.cache_dir)
-        return OpenAIWhisperTranscriber(checkpoint, threads=voice.stt_threads, options=options)
-    from desktop_app.core.errors import ConfigError
-
-    raise ConfigError(f"Unknown speech engine {engine!r}; choose one of: {', '.join(ENGINES)}.")

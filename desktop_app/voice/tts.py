@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 VOICE_PREFERENCES = {"zh": ("cmn", "zh", "yue"), "en": ("en-us", "en", "en-gb")}
 RATES = {"zh": 165, "en": 175}  # words per minute; espeak's 200 is brisk for a kiosk
 _SHUTDOWN = object()
+#: pyttsx3.init() hands every Speaker in a process the same engine, and espeak-ng's voice, rate and
+#: output callback are process-wide: two Speakers synthesising at once would mix their jobs' settings,
+#: text and audio. Each synthesis (and the engine's start) holds this lock.
+_ENGINE_LOCK = threading.Lock()
 
 
 class SpeechError(RuntimeError):
@@ -115,8 +119,9 @@ class Speaker:
     def _start_engine(self) -> Any:
         import pyttsx3
 
-        engine = pyttsx3.init()
-        voices = list(engine.getProperty("voices"))  # espeak-ng lists every voice it has: read once
+        with _ENGINE_LOCK:
+            engine = pyttsx3.init()
+            voices = list(engine.getProperty("voices"))  # espeak-ng lists every voice it has: read once
         for language in VOICE_PREFERENCES:
             self._voices[language] = pick_voice(voices, language)
             if self._voices[language] is None:
@@ -156,15 +161,16 @@ class Speaker:
                     job.done.set_exception(SpeechError(f"Speech synthesis failed: {exc}"))
 
     def _synthesize(self, engine: Any, text: str, language: str, target: Path) -> None:
-        if language not in self._voices:
-            self._voices[language] = pick_voice(list(engine.getProperty("voices")), language)
-        if self._voices[language]:
-            engine.setProperty("voice", self._voices[language])
-        engine.setProperty("rate", RATES.get(language, 175))
-        # The driver prints "Audio saved to …" on stdout; keep the app's stdout clean.
-        with contextlib.redirect_stdout(io.StringIO()):
-            engine.save_to_file(text, str(target))
-            engine.runAndWait()
+        with _ENGINE_LOCK:
+            if language not in self._voices:
+                self._voices[language] = pick_voice(list(engine.getProperty("voices")), language)
+            if self._voices[language]:
+                engine.setProperty("voice", self._voices[language])
+            engine.setProperty("rate", RATES.get(language, 175))
+            # The driver prints "Audio saved to …" on stdout; keep the app's stdout clean.
+            with contextlib.redirect_stdout(io.StringIO()):
+                engine.save_to_file(text, str(target))
+                engine.runAndWait()
         if not target.is_file() or target.stat().st_size <= 44:
             raise SpeechError("the speech engine produced no audio")
 

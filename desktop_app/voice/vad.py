@@ -100,11 +100,19 @@ class Mode(enum.Enum):
     HANDS_FREE = "hands_free"
 
 
+class EndReason(enum.StrEnum):
+    """What ended an utterance."""
+
+    SILENCE = "silence"  # the pause after speech (also a tentative utterance's reason)
+    RELEASE = "release"  # push-to-talk released (or toggled off)
+    MAX_LENGTH = "max_length"  # the utterance reached ``EndpointConfig.max_seconds``
+
+
 @dataclass(frozen=True)
 class Utterance:
     samples: np.ndarray  # 16 kHz mono float32, with a little padding around the speech
     speech_seconds: float
-    ended_by: str  # "silence", "release" or "max_length"
+    ended_by: EndReason
     #: time.monotonic() when the chunk holding the last speech frame arrived: the latency origin.
     speech_end_time: float
     #: Offered early, before the pause is long enough to end the turn (see the module docstring).
@@ -167,7 +175,7 @@ class Endpointer:
         """Stop listening; returns the speech heard so far, or ``None`` if there was none."""
         if self.mode is Mode.PUSH_TO_TALK:
             self.armed = False
-        return self._finish("release")
+        return self._finish(EndReason.RELEASE)
 
     def feed(self, chunk: np.ndarray) -> list[Utterance]:
         if not self.armed:
@@ -202,26 +210,26 @@ class Endpointer:
                 elif not self._in_speech and self._silence_run * frame_ms >= cfg.min_silence_ms:
                     self._reset_utterance()  # a click or a cough, not an utterance
             if self._in_speech and self._silence_run * frame_ms >= cfg.min_silence_ms:
-                if (u := self._finish("silence")) is not None:
+                if (u := self._finish(EndReason.SILENCE)) is not None:
                     out.append(u)
             elif (self._in_speech and not self._offered and cfg.early_silence_ms < cfg.min_silence_ms
                   and self._silence_run * frame_ms >= max(cfg.early_silence_ms, cfg.post_roll_ms)):
                 self._offered = True
-                if (u := self._utterance("silence", tentative=True)) is not None:
+                if (u := self._utterance(EndReason.SILENCE, tentative=True)) is not None:
                     out.append(u)
             elif len(self._frames) * frame_ms >= cfg.max_seconds * 1000:
-                if (u := self._finish("max_length")) is not None:
+                if (u := self._finish(EndReason.MAX_LENGTH)) is not None:
                     out.append(u)
         return out
 
-    def _finish(self, reason: str) -> Utterance | None:
+    def _finish(self, reason: EndReason) -> Utterance | None:
         utterance = self._utterance(reason)
         self._reset_utterance()
-        if self.mode is Mode.PUSH_TO_TALK and reason != "release":
+        if self.mode is Mode.PUSH_TO_TALK and reason is not EndReason.RELEASE:
             self.armed = False
         return utterance
 
-    def _utterance(self, reason: str, *, tentative: bool = False) -> Utterance | None:
+    def _utterance(self, reason: EndReason, *, tentative: bool = False) -> Utterance | None:
         frames, flags, speech = self._frames, self._speech_flags, self._speech_frames
         frame_ms = FRAME * 1000 / SAMPLE_RATE
         if speech * frame_ms < self.config.min_speech_ms or not frames:

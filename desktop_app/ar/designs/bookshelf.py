@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.ar.designs.builder import DesignBuilder
-from desktop_app.ar.guide_format import Text
+from desktop_app.core.guide_format import Text
 
 BIRCH = (0.86, 0.74, 0.55)
 

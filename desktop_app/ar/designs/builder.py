@@ -8,14 +8,27 @@ file between identical boards or fittings so the assets stay small.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from desktop_app.ar.designs import parts as hw
-from desktop_app.ar.guide_format import (FASTENER_KINDS, FastenerCount, Guide, Part, Placement, Pose, Step, Text,
-                                         guide_from_dict, guide_to_dict, save_guide)
+from desktop_app.ar.vec import vec3
+from desktop_app.core.guide_format import (
+    FASTENER_KINDS,
+    FastenerCount,
+    Guide,
+    Part,
+    Placement,
+    Pose,
+    Step,
+    Text,
+    guide_from_dict,
+    guide_to_dict,
+    save_guide,
+)
 
 log = logging.getLogger(__name__)
 CM = 0.01
@@ -60,9 +73,9 @@ class DesignBuilder:
         key = "board_" + "x".join(f"{s:g}" for s in size_cm).replace(".", "p")
         if key not in self.meshes:
             self.meshes[key] = hw.box(*(s * CM for s in size_cm))
-        center = tuple((c + s / 2) * CM for c, s in zip(min_corner_cm, size_cm))
+        center = vec3((c + s / 2) * CM for c, s in zip(min_corner_cm, size_cm))
         self.parts.append(Part(pid, name, kind, f"meshes/{key}.ply", "m", (1.0, 1.0, 1.0),
-                               Pose(center, (1.0, 0.0, 0.0, 0.0)), self.wood))  # type: ignore[arg-type]
+                               Pose(center, (1.0, 0.0, 0.0, 0.0)), self.wood))
         return pid
 
     def hardware(self, spec: str, center_cm: tuple[float, float, float],
@@ -76,10 +89,10 @@ class DesignBuilder:
         color = TOOL_RED if kind == "screwdriver" else METAL
         pid = f"{kind}_{n:02d}"
         self.parts.append(Part(pid, Text(f"{en} #{n}", f"{zh} #{n}"), kind, f"meshes/{key}.ply", "m",
-                               (1.0, 1.0, 1.0), Pose(tuple(c * CM for c in center_cm), quat), color))  # type: ignore[arg-type]
+                               (1.0, 1.0, 1.0), Pose(vec3(c * CM for c in center_cm), quat), color))
         return pid
 
-    def step(self, en: str, zh: str, placements: list[tuple[str, tuple[float, float, float]]],
+    def step(self, en: str, zh: str, placements: Sequence[tuple[str, tuple[float, float, float]]],
              tools: tuple[str, ...] = (), cautions: tuple[tuple[str, str], ...] = ()) -> None:
         """Add a step; fastener counts are derived from the fittings placed, never typed by hand."""
         kinds = {p.id: p.kind for p in self.parts}
@@ -89,7 +102,7 @@ class DesignBuilder:
                 counts[kinds[pid]] = counts.get(kinds[pid], 0) + 1
         self.steps.append(Step(
             Text(en, zh),
-            tuple(Placement(pid, tuple(float(a) for a in np.asarray(d) / np.linalg.norm(d)))  # type: ignore[arg-type]
+            tuple(Placement(pid, vec3(np.asarray(d) / np.linalg.norm(d)))
                   for pid, d in placements),
             tuple(FastenerCount(k, c) for k, c in counts.items()),
             tools,

@@ -21,7 +21,7 @@ class RawMesh:
     vertices: np.ndarray  # (N, 3) metres
     triangles: np.ndarray  # (M, 3) int
 
-    def moved(self, offset: tuple[float, float, float]) -> "RawMesh":
+    def moved(self, offset: tuple[float, float, float]) -> RawMesh:
         return RawMesh(self.vertices + np.asarray(offset), self.triangles)
 
 

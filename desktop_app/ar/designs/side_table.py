@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from desktop_app.ar.designs.builder import DesignBuilder
-from desktop_app.ar.guide_format import Text
+from desktop_app.core.guide_format import Text
 
 OAK = (0.72, 0.55, 0.34)
 

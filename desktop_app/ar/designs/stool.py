@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.ar.designs.builder import DesignBuilder
-from desktop_app.ar.guide_format import Text
+from desktop_app.core.guide_format import Text
 
 WALNUT = (0.45, 0.3, 0.2)
 

@@ -1,0 +1,171 @@
+"""The camera in the conversation: parts and QR codes become observations for the turn's words.
+
+Every analysed frame or photo gives a :class:`VisionReading`; the vision producer turns it into
+hypotheses that wait (``AssistantChatHandler.observe``) for what the customer says within the
+turn's window, and are answered alone when the window passes (a timer asks the handler to
+settle). A live camera repeats itself many times a second, so a reading is observed only when
+what it means changes, or once per window while it stays the same.
+
+Two inputs act at once as well, because the customer is pointing at something now: a guide QR
+code opens its guide at its step, and a dropped photo whose parts clearly fit one guide step
+opens that guide there. The fused reply follows and lands on the same tab.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop_app.dialogue.reply import GuideOffer
+from desktop_app.fusion.hypothesis import TURN_WINDOW_S, Modality
+
+if TYPE_CHECKING:
+    from desktop_app.ui.camera.view import CameraView
+    from desktop_app.ui.chat.handler import AssistantChatHandler
+    from desktop_app.ui.chat.panel import ChatPanel
+    from desktop_app.ui.common.tasks import TaskHandle, TaskRunner
+    from desktop_app.ui.guide.tabs import GuideTabs
+
+log = logging.getLogger(__name__)
+
+SETTLE_TICK_MS = 250
+#: A photo opens a guide by itself only when its parts fit one step at least this well.
+PHOTO_OPEN_SCORE = 0.5
+#: The same reading is observed again after one turn window (the assistant's own).
+REOBSERVE_S = TURN_WINDOW_S
+
+
+class VisionBridge(QObject):
+    activity = Signal()  # parts or a code in view: someone is at the kiosk
+    observed = Signal(object)  # Hypothesis handed to the handler (the debug panel and tests watch it)
+
+    def __init__(self, camera: CameraView, handler: AssistantChatHandler, chat: ChatPanel, guides: GuideTabs,
+                 runner: TaskRunner, language: Callable[[], str], *, hold: Callable[[], bool] = lambda: False,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from desktop_app.fusion.vision_producer import VisionProducer
+
+        self.camera = camera
+        self.handler = handler
+        self.chat = chat
+        self.guides = guides
+        self.runner = runner
+        self._language = language
+        #: True while words for this turn may still come (the customer is talking or being transcribed).
+        self._hold = hold
+        self.producer = VisionProducer()
+        self._last_key: tuple[Any, ...] | None = None
+        self._last_at = 0.0
+        self._qr: dict[str, Any] = {}
+        self._settling: TaskHandle | None = None
+        camera.detections.connect(self._on_reading)
+        camera.qr_scanned.connect(self._on_qr)
+        guides.step_changed.connect(self._on_step)
+        self._timer = QTimer(self)
+        self._timer.setInterval(SETTLE_TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+    # -- readings ----------------------------------------------------------------------------
+
+    def _on_reading(self, reading: Any) -> None:
+        if not reading.detections and not reading.guide_codes:
+            return  # an empty counter says nothing about this turn
+        self.activity.emit()
+        hypotheses = self.producer.produce_all(reading)
+        for h in hypotheses:
+            if h.modality == Modality.QR:
+                for payload in reading.qr_payloads:
+                    self._qr[payload] = h  # observed when the view reports the code (once per showing)
+        parts = [h for h in hypotheses if h.modality != Modality.QR]
+        focus = reading.focus
+        key = (focus.product_id if focus else None, focus.step if focus else None, reading.seen)
+        now = time.monotonic()
+        if parts and (key != self._last_key or now - self._last_at >= REOBSERVE_S):
+            refresh = key == self._last_key  # the same view again: context for words, not a new question
+            self._last_key, self._last_at = key, now
+            for h in parts:
+                self._observe(h, context_only=refresh)
+        from_photo = not self.camera.camera_running
+        if from_photo and focus is not None and not reading.guide_codes and focus.score >= PHOTO_OPEN_SCORE \
+                and focus.product_id in self.guides.app.guides and focus.product_id not in self.guides.widgets:
+            self.guides.open(GuideOffer(focus.product_id, focus.name.get(self._language()), focus.step))
+
+    def _on_qr(self, payload: str) -> None:
+        from desktop_app.core.guide_code import parse_payload
+        from desktop_app.core.guide_format import GuideError
+
+        try:
+            code = parse_payload(payload)
+        except GuideError:
+            log.info("a QR code that is not a guide code was shown")
+            return
+        self.activity.emit()
+        if code.product_id in self.guides.app.guides:
+            self.guides.open(GuideOffer(code.product_id, self._guide_name(code.product_id), code.step), jump=True)
+        hypothesis = self._qr.pop(payload, None)
+        if hypothesis is not None:
+            self._observe(hypothesis)
+
+    def _guide_name(self, sku: str) -> str:
+        from desktop_app.vision.meaning import GuideIndex
+
+        guide = GuideIndex.from_dir(self.guides.app.settings.assets_dir / "models3d").guides.get(sku)
+        return guide.name.get(self._language()) if guide is not None else sku
+
+    def _observe(self, hypothesis: Any, *, context_only: bool = False) -> None:
+        self.handler.observe(hypothesis, context_only=context_only)
+        self.observed.emit(hypothesis)
+
+    def _on_step(self, sku: str, step: int) -> None:
+        from desktop_app.core.guide_code import GuideCode
+
+        self.camera.set_current_step(GuideCode(sku, step))  # "what is missing" refers to this step
+
+    # -- settling ----------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        if self._settling is not None or self.chat.busy or self._hold() or not self.handler.has_observations():
+            return
+
+        def done(results: Any) -> None:
+            self._settling = None
+            for exchange in results or ():
+                self.chat.add_exchange(exchange)
+
+        def failed(error: Any) -> None:
+            self._settling = None
+            self.chat.add_result(error)
+
+        self._settling = self.runner.submit(self.handler.settle, self._language(), on_done=done, on_error=failed)
+
+    def prewarm(self) -> None:
+        """Load the detector and the guide index off the GUI thread, so the first photo is quick."""
+
+        def load() -> None:
+            analyzer = self.camera.analyzer
+            _ = analyzer.detector.backend, analyzer.index
+
+        def failed(error: Any) -> None:
+            log.warning("the parts detector could not be prepared: %s", getattr(error, "code", error))
+
+        self.runner.submit(load, on_error=failed)
+
+    def reset(self) -> None:
+        """The session ended: stop the camera, forget what it saw and clear the preview."""
+        self.camera.stop_camera()
+        self.camera.set_current_step(None)
+        self._last_key, self._qr = None, {}
+        self.camera.preview.clear()
+        self.camera.last_image = None
+        self.camera.status.setText("")
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        if self._settling is not None:
+            self._settling.cancel()
+        self.camera.shutdown()

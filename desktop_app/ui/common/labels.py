@@ -1,0 +1,51 @@
+"""Bilingual labels that cards and forms share.
+
+One choice (a return reason, a priority) reads the same in the form that asks for it and the
+card that confirms it. A leaf module: it imports nothing from the window.
+"""
+
+from __future__ import annotations
+
+
+def tr(language: str, en: str, zh: str) -> str:
+    return zh if language == "zh" else en
+
+
+ORDER_STATUS_EN = {
+    "paid": "Paid, awaiting shipment",
+    "shipped": "Shipped",
+    "in_transit": "In transit",
+    "delayed": "Delayed",
+    "delivered": "Delivered",
+    "returned": "Returned",
+}
+
+RETURN_KIND_LABELS = {"return": ("Return", "退货"), "exchange": ("Exchange", "换货")}
+
+REASON_LABELS = {
+    "no_reason": ("7-day no-reason return", "七天无理由"),
+    "quality": ("Quality problem", "质量问题"),
+    "wrong_item": ("Wrong item received", "发错商品"),
+    "size": ("Wrong size", "尺码不合适"),
+    "damaged": ("Damaged on arrival", "运输损坏"),
+}
+
+PRIORITY_LABELS = {1: ("Low", "低"), 2: ("Normal", "普通"), 3: ("High", "高"), 4: ("Urgent", "紧急")}
+
+HANDOFF_REASON_LABELS = {
+    "customer_request": ("I want to talk to a person", "我要找人工客服"),
+    "complaint": ("Complaint", "投诉"),
+    "repeated_failure": ("My problem is still not solved", "问题多次未解决"),
+    "verification_failed": ("I cannot verify my order", "无法验证订单"),
+    "angry": ("I am unhappy with the service", "对服务不满意"),
+    "anxious": ("It is urgent", "情况紧急"),
+    "other": ("Something else", "其他问题"),
+}
+
+SORT_LABELS = {
+    "relevance": ("Best match", "综合排序"),
+    "price_asc": ("Price: low to high", "价格从低到高"),
+    "price_desc": ("Price: high to low", "价格从高到低"),
+    "rating": ("Top rated", "评分最高"),
+    "sales": ("Best selling", "销量最高"),
+}

@@ -1,0 +1,380 @@
+"""Qt view of a 3D assembly guide: step list, controls, and the rendered animation.
+
+Loading meshes and rendering happen on a dedicated QThread that owns the Open3D renderer
+(its GL context is bound to that thread, so this is one of the justified exceptions to the task
+runner listed in :mod:`desktop_app.ui.common.tasks`); the worker never touches a widget, the
+widget only sends requests and shows the QImages that come back through queued signals, so the
+window never blocks.  At most one
+render is in flight; newer requests replace older pending ones instead of queueing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QMouseEvent, QPixmap, QWheelEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.ar.player import SPEEDS, GuidePlayer, StepTiming
+from desktop_app.ar.voice_commands import apply_command, parse_command
+from desktop_app.core.errors import AppError
+from desktop_app.core.guide_format import Guide
+
+if TYPE_CHECKING:  # Open3D loads on the render thread, on first use
+    from desktop_app.ar.renderer import OffscreenRenderer
+    from desktop_app.ar.scene import StepScene
+
+log = logging.getLogger(__name__)
+
+
+class RenderWorker(QObject):
+    """Lives on the render thread; owns the renderer and the loaded scene."""
+
+    opened = Signal(object)  # Guide
+    frame_ready = Signal(QImage, int)
+    failed = Signal(str)
+
+    def __init__(self, width: int, height: int) -> None:
+        super().__init__()
+        self._size = (width, height)
+        self._renderer: OffscreenRenderer | None = None
+        self._scene: StepScene | None = None
+
+    @Slot(str)
+    def open_guide(self, path: str) -> None:
+        from desktop_app.ar.renderer import OffscreenRenderer
+        from desktop_app.ar.scene import StepScene, load_meshes
+        from desktop_app.core.guide_format import load_guide
+
+        try:
+            guide = load_guide(path)
+            scene = StepScene(guide, load_meshes(guide, Path(path)))
+            if self._renderer is None:
+                self._renderer = OffscreenRenderer(*self._size)
+            self._renderer.set_scene(scene)
+        except AppError as exc:
+            self.failed.emit(exc.message)
+            return
+        self._scene = scene
+        self.opened.emit(guide)
+
+    @Slot(int, float, float, float, float, int)
+    def render(self, step: int, t: float, yaw: float, pitch: float, zoom: float, request: int) -> None:
+        if self._scene is None or self._renderer is None:
+            return
+        w, h = self._size
+        try:
+            camera = self._scene.camera(step, w, h, yaw_offset=yaw, pitch_offset=pitch, zoom=zoom)
+            rgb = self._renderer.render(self._scene.frame(step, t), camera)
+        except (RuntimeError, ValueError, IndexError) as exc:  # keep the GUI alive; report instead
+            log.exception("render failed")
+            self.failed.emit(f"render failed: {exc}")
+            return
+        image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+        self.frame_ready.emit(image, request)
+
+    @Slot()
+    def close(self) -> None:
+        if self._renderer is not None:
+            self._renderer.close()
+            self._renderer = None
+        self._scene = None
+
+
+class _View(QLabel):
+    """Shows frames; drag orbits, wheel zooms."""
+
+    orbit = Signal(float, float)
+    zoomed = Signal(float)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(320, 240)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._last: QPoint | None = None
+        self._image: QImage | None = None
+
+    def show_image(self, image: QImage) -> None:
+        self._image = image
+        self.setPixmap(QPixmap.fromImage(image).scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                                       Qt.TransformationMode.SmoothTransformation))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._last = event.position().toPoint()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._last is not None:
+            pos = event.position().toPoint()
+            self.orbit.emit(float(pos.x() - self._last.x()), float(pos.y() - self._last.y()))
+            self._last = pos
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._last = None
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.zoomed.emit(event.angleDelta().y() / 120.0)
+
+
+class GuidePlayerWidget(QWidget):
+    step_changed = Signal(int)  # 0-based
+    frame_shown = Signal(int)  # request number of the frame now on screen
+    load_failed = Signal(str)
+
+    _open_requested = Signal(str)
+    _render_requested = Signal(int, float, float, float, float, int)
+
+    def __init__(self, parent: QWidget | None = None, *, language: str = "zh",
+                 render_size: tuple[int, int] = (800, 600)) -> None:
+        super().__init__(parent)
+        self.language = language
+        self.player: GuidePlayer | None = None
+        self.guide: Guide | None = None
+        self._yaw = self._pitch = 0.0
+        self._zoom = 1.0
+        self._request = 0
+        self._busy = False
+        self._dirty = False
+        self.frames_shown = 0
+        #: A guide is being opened (a visitor waiting for it is not idle).
+        self.loading = False
+        self._build_ui()
+        self._thread = QThread(self)
+        self._thread.setObjectName("guide-render")
+        self._worker = RenderWorker(*render_size)
+        self._worker.moveToThread(self._thread)
+        self._open_requested.connect(self._worker.open_guide)
+        self._render_requested.connect(self._worker.render)
+        self._worker.opened.connect(self._on_opened)
+        self._worker.frame_ready.connect(self._on_frame)
+        self._worker.failed.connect(self._on_failed)
+        self._thread.start()
+        self._timer = QTimer(self)
+        self._timer.setInterval(33)
+        self._timer.timeout.connect(self._tick)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def _t(self, en: str, zh: str) -> str:
+        return zh if self.language == "zh" else en
+
+    def _build_ui(self) -> None:
+        self.view = _View()
+        self.view.orbit.connect(self._on_orbit)
+        self.view.zoomed.connect(self._on_zoom)
+        self.title = QLabel()
+        self.instruction = QLabel()
+        self.instruction.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.step_list = QListWidget()
+        self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.step_list.currentRowChanged.connect(self._on_row)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.step_label = QLabel()
+        self.prev_button = QPushButton(self._t("◀ Previous", "◀ 上一步"))
+        self.next_button = QPushButton(self._t("Next ▶", "下一步 ▶"))
+        self.replay_button = QPushButton(self._t("Replay", "重播"))
+        self.play_all_button = QPushButton(self._t("Play all", "全部播放"))
+        self.speed = QComboBox()
+        for s in SPEEDS:
+            self.speed.addItem(f"{s:g}x", s)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.currentIndexChanged.connect(self._speed_chosen)
+        for button, slot in ((self.prev_button, self.previous), (self.next_button, self.next),
+                             (self.replay_button, self.replay), (self.play_all_button, self.play_all)):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(slot)
+        controls = QHBoxLayout()
+        for w in (self.prev_button, self.replay_button, self.play_all_button, self.next_button,
+                  QLabel(self._t("Speed", "速度")), self.speed):
+            controls.addWidget(w)
+        side = QVBoxLayout()
+        side.addWidget(self.title)
+        side.addWidget(self.step_list, 1)
+        side.addWidget(self.step_label)
+        side.addWidget(self.progress)
+        main = QVBoxLayout()
+        main.addWidget(self.view, 1)
+        main.addWidget(self.instruction)
+        main.addLayout(controls)
+        main.addWidget(self.status)
+        layout = QHBoxLayout(self)
+        layout.addLayout(main, 3)
+        layout.addLayout(side, 1)
+        self._set_enabled(False)
+
+    def _set_enabled(self, on: bool) -> None:
+        for w in (self.prev_button, self.next_button, self.replay_button, self.play_all_button, self.speed):
+            w.setEnabled(on)
+
+    # ------------------------------------------------------------------ public API
+    def open_guide(self, path: Path | str) -> None:
+        """Start loading a guide directory; the view updates when the render thread is done."""
+        self.status.setText(self._t("Opening guide…", "正在打开安装指南…"))
+        self.loading = True
+        self._open_requested.emit(str(path))
+
+    def next(self) -> None:
+        if self.player:
+            self.player.next()
+
+    def previous(self) -> None:
+        if self.player:
+            self.player.previous()
+
+    def replay(self) -> None:
+        if self.player:
+            self.player.replay()
+
+    def play_all(self) -> None:
+        if self.player:
+            self.player.start_play_all()
+
+    def toggle_play(self) -> None:
+        if not self.player:
+            return
+        if self.player.playing:
+            self.player.pause()
+        else:
+            self.player.start_play_all()
+
+    def handle_voice(self, text: str) -> bool:
+        """Hook for the speech pipeline: True if ``text`` was a player command and was done."""
+        cmd = parse_command(text)
+        return bool(cmd and self.player and apply_command(self.player, cmd))
+
+    def timings(self) -> tuple[StepTiming, ...]:
+        return self.player.timings() if self.player else ()
+
+    def shutdown(self) -> None:
+        """Stop the timer and the render thread, closing the GL context on its own thread."""
+        self._timer.stop()
+        if self._thread.isRunning():
+            from PySide6.QtCore import QMetaObject
+
+            QMetaObject.invokeMethod(self._worker, "close", Qt.ConnectionType.BlockingQueuedConnection)
+            self._thread.quit()
+            self._thread.wait(10000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ events
+    def _speed_chosen(self, index: int) -> None:
+        if self.player is not None:
+            self.player.set_speed(SPEEDS[index])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        actions: dict[int, Callable[[], None]] = {
+            Qt.Key.Key_Right: self.next, Qt.Key.Key_Left: self.previous,
+            Qt.Key.Key_Space: self.toggle_play, Qt.Key.Key_R: self.replay}
+        if key in actions:
+            actions[key]()
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    @Slot(object)
+    def _on_opened(self, guide: Guide) -> None:
+        self.loading = False
+        self.guide = guide
+        self.player = GuidePlayer(guide, on_step=self._on_step, on_frame=lambda s, t: self._mark_dirty())
+        self.player.set_speed(float(self.speed.currentData()))
+        self.title.setText(guide.name.get(self.language))
+        self.step_list.blockSignals(True)
+        self.step_list.clear()
+        for n, step in enumerate(guide.steps, start=1):
+            self.step_list.addItem(QListWidgetItem(f"{n}. {step.instruction.get(self.language)}"))
+        self.step_list.blockSignals(False)
+        self.status.setText("")
+        self._set_enabled(True)
+        self._yaw = self._pitch = 0.0
+        self._zoom = 1.0
+        self._on_step(0)
+        self._timer.start()
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        log.warning("guide failed: %s", message)
+        self.loading = False
+        self._busy = False
+        self.status.setText(self._t("Cannot open this guide: ", "无法打开安装指南：") + message)
+        self.load_failed.emit(message)
+
+    def _on_step(self, step: int) -> None:
+        assert self.guide is not None and self.player is not None
+        self.step_list.blockSignals(True)
+        self.step_list.setCurrentRow(step)
+        self.step_list.blockSignals(False)
+        s = self.guide.steps[step]
+        text = s.instruction.get(self.language)
+        if s.cautions:
+            text += "\n⚠ " + " ".join(c.get(self.language) for c in s.cautions)
+        self.instruction.setText(text)
+        self.step_label.setText(self._t(f"Step {step + 1} of {len(self.guide.steps)}",
+                                        f"第 {step + 1} 步，共 {len(self.guide.steps)} 步"))
+        self.prev_button.setEnabled(step > 0)
+        self.next_button.setEnabled(step + 1 < len(self.guide.steps))
+        self._update_progress()
+        self.step_changed.emit(step)
+        self._mark_dirty()
+
+    def _on_row(self, row: int) -> None:
+        if self.player and row >= 0 and row != self.player.step:
+            self.player.goto(row)
+
+    def _update_progress(self) -> None:
+        if self.player:
+            self.progress.setValue(int(round(self.player.progress * 1000)))
+
+    def _tick(self) -> None:
+        if self.player and self.player.tick():
+            self._update_progress()
+
+    def _on_orbit(self, dx: float, dy: float) -> None:
+        self._yaw -= dx * 0.4
+        self._pitch = max(-80.0, min(80.0, self._pitch + dy * 0.4))
+        self._mark_dirty()
+
+    def _on_zoom(self, steps: float) -> None:
+        self._zoom = max(0.3, min(6.0, self._zoom * (1.15 ** steps)))
+        self._mark_dirty()
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+        self._send()
+
+    def _send(self) -> None:
+        if self._busy or not self._dirty or not self.player:
+            return
+        self._dirty = False
+        self._busy = True
+        self._request += 1
+        self._render_requested.emit(self.player.step, float(self.player.t), self._yaw, self._pitch,
+                                    self._zoom, self._request)
+
+    @Slot(QImage, int)
+    def _on_frame(self, image: QImage, request: int) -> None:
+        self._busy = False
+        self.view.show_image(image)
+        self.frames_shown += 1
+        self.frame_shown.emit(request)
+        self._send()

@@ -1,0 +1,1 @@
+"""The session side panel: what the assistant understood (slots, entities, hypotheses)."""

@@ -1,0 +1,1 @@
+"""The main window that composes the rooms, the entry point, and the settings dialog."""

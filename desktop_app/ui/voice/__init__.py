@@ -1,0 +1,1 @@
+"""The microphone widget, its audio source, and the bridge to transcription and speech."""

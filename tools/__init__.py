@@ -1,0 +1,1 @@
+"""Developer tooling that runs beside the app (training, model building); the app never imports it."""

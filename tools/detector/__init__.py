@@ -1,0 +1,1 @@
+"""Detector training tooling: synthetic data, widening, held-out scoring. Not part of the app."""

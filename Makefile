@@ -1,5 +1,5 @@
 # The README's two commands. Both set everything up first (idempotent), then act.
-.PHONY: run test check setup train-detector
+.PHONY: run test check setup train-detector train-nlu
 
 VENV ?= .venv
 XVFB := $(shell if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then echo "xvfb-run -a -s '-screen 0 1280x1024x24'"; fi)
@@ -22,3 +22,7 @@ check: setup
 # Regenerates the synthetic parts data and retrains the detector (CPU, no network; not part of test).
 train-detector: setup
 	$(XVFB) nice -n 10 $(VENV)/bin/python tools/train_detector.py
+
+# Rebuilds the intent and emotion models from desktop_app/nlu/data (the app also does it on a cache miss).
+train-nlu: setup
+	$(VENV)/bin/python tools/train_nlu.py --force

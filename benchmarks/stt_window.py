@@ -6,7 +6,7 @@ The encoder's cost follows the window it is given, not the speech in it, and Whi
 to 30 s; CTranslate2 accepts fewer frames. This measures what a shorter window costs in words.
 Inputs, transcribed with the language fixed (as the microphone does):
   * the real recordings in ../shared/data/speech (two English, two Mandarin);
-  * N English questions drawn (seed 1) from the NLU held-out set (desktop_app/nlu/data/test_en.tsv),
+  * N English questions drawn (seed 1) from the NLU held-out set (desktop_app/nlu/data/dev_en.tsv),
     spoken by espeak-ng (its Mandarin voice reads tone numbers, so Mandarin has only the real clips).
 Clips longer than a window minus 1 s of silence use the full window, as the app does; "second
 looks" counts the unsure readings the engine read again in the full window (included in the time).
@@ -36,7 +36,7 @@ def queries(n: int, workdir: Path) -> list[tuple[str, Path, str, str]]:
 
     from desktop_app.nlu.classifier import load_examples
 
-    examples = load_examples(("test_en.tsv",))
+    examples = load_examples(("dev_en.tsv",))
     random.Random(1).shuffle(examples)
     items = []
     for i, example in enumerate(examples[:n]):

@@ -9,10 +9,11 @@ import pytest
 
 from desktop_app.fusion.fuse import DEFAULT_THRESHOLD
 from desktop_app.nlu.classifier import (
-    TEST_FILES,
+    DEV_FILES,
     TRAIN_FILES,
     IntentClassifier,
     build_pipeline,
+    fit,
     load_examples,
     load_or_train,
     shared_classifier,
@@ -27,7 +28,7 @@ def nlu() -> Understander:
 
 
 def test_data_files_have_enough_examples_per_intent_and_language() -> None:
-    for files, minimum in ((TRAIN_FILES, 55), (TEST_FILES, 12)):
+    for files, minimum in ((TRAIN_FILES, 60), (DEV_FILES, 40)):
         examples = load_examples(files)
         for lang in ("en", "zh"):
             for intent in Intent:
@@ -37,13 +38,13 @@ def test_data_files_have_enough_examples_per_intent_and_language() -> None:
 
 def test_test_split_never_overlaps_training() -> None:
     train = {e.text.lower() for e in load_examples(TRAIN_FILES)}
-    overlap = [e.text for e in load_examples(TEST_FILES) if e.text.lower() in train]
+    overlap = [e.text for e in load_examples(DEV_FILES) if e.text.lower() in train]
     assert overlap == []
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_held_out_accuracy_at_least_90_percent(nlu: Understander, lang: str) -> None:
-    tests = [e for e in load_examples(TEST_FILES) if e.language == lang]
+    tests = [e for e in load_examples(DEV_FILES) if e.language == lang]
     hits = sum(nlu.understand(e.text).intent == e.intent for e in tests)
     assert hits / len(tests) >= 0.90
 
@@ -62,6 +63,29 @@ def test_issue_examples(nlu: Understander, text: str, intent: set[Intent]) -> No
     result = nlu.understand(text)
     assert result.intent in intent
     assert result.confidence >= DEFAULT_THRESHOLD  # sure enough for the fused turn to act on
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [  # misses reported on real customers' words (issue "Understanding real customers")
+        ("I need to check when will my article arrive", {Intent.ORDER_STATUS}),
+        ("in what cases can I request my money back?", {Intent.RETURN_POLICY}),
+        ("assistance to see how long the delivery takes", {Intent.ORDER_STATUS, Intent.SHIPPING_FEE}),
+        ("cancel my order please", {Intent.CANCEL_ORDER}),
+        ("why did you recommend that?", {Intent.EXPLAIN_RECOMMENDATION}),
+        ("七天无理由从哪天开始算", {Intent.RETURN_POLICY}),
+        ("退货运费谁出", {Intent.RETURN_POLICY}),
+        ("护肤品没拆封能七天无理由吗", {Intent.RETURN_POLICY}),
+        ("青岚E3多少钱啊", {Intent.PRODUCT_QUESTION}),
+        ("电池多少毫安", {Intent.PRODUCT_QUESTION}),
+        ("寄到哈尔滨几天", {Intent.PRODUCT_QUESTION, Intent.SHIPPING_FEE}),
+        ("我要退货", {Intent.RETURN_REQUEST}),
+        # a price in a refund demand is not a product search
+        ("i expect a reimbursement of 350 dollars", {Intent.RETURN_REQUEST, Intent.REFUND_STATUS}),
+    ],
+)
+def test_reported_misses(nlu: Understander, text: str, intent: set[Intent]) -> None:
+    assert nlu.understand(text).intent in intent
 
 
 def test_distribution_is_sorted_and_sums_to_one(nlu: Understander) -> None:
@@ -119,3 +143,10 @@ def test_fast_path_matches_sklearn_and_survives_pickling() -> None:
     restored = pickle.loads(pickle.dumps(clf, protocol=pickle.HIGHEST_PROTOCOL))
     assert np.array_equal(restored.predict_proba(texts), clf.predict_proba(texts))
     assert restored.predict(texts) == clf.predict(texts)
+
+
+def test_training_is_deterministic() -> None:
+    examples = load_examples(TRAIN_FILES)[::12]
+    texts = ["where is my parcel", "我要开发票", "cheaper ones?"]
+    first, second = fit(examples), fit(examples)
+    assert np.array_equal(first.predict_proba(texts), second.predict_proba(texts))

@@ -70,6 +70,8 @@ def _pool_intents(hyps: list[Hypothesis]) -> tuple[tuple[Intent, float], ...]:
     voters = [h for h in hyps if h.intents and h.weight > 0]
     if not voters:
         return ()
+    if len(voters) == 1:  # a lone producer comes out exactly as it went in
+        return tuple((i, round(p, 4)) for i, p in voters[0].intents)
     top = max(h.weight for h in voters)
     logp = {i: 0.0 for i in Intent}
     for h in voters:

@@ -1,6 +1,11 @@
-"""The intent classifier: TF-IDF (char n-grams for both scripts + jieba/English words) → calibrated linear SVM.
+"""The intent and emotion classifiers: TF-IDF (char n-grams for both scripts + jieba/English words) and
+multilingual sentence embeddings (``embedding.py``) side by side → calibrated linear SVM.
 
-Trained from the project's bilingual TSV files on first use and cached in the user cache dir
+The lexical block knows the shop's own words (退款, PHN-QL-E3, 木有); the embedding block knows
+paraphrase ("when will my article arrive" is near "where is my parcel") and the other language.
+Trained on the dev split's separately written sentences it is not: ``DEV_FILES`` are never trained on.
+
+Both are trained from the project's bilingual TSV files on first use and cached in the user cache dir
 under a key of the data files' sha256 and the scikit-learn version, so editing the data or
 upgrading sklearn retrains. The cached pickle is only loaded after its sha256 matches the digest
 written beside it, so a truncated or swapped file is retrained rather than unpickled.
@@ -17,10 +22,11 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import numpy as np
 import sklearn
@@ -30,15 +36,20 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
 
+from desktop_app.nlu.embedding import shared_encoder
 from desktop_app.nlu.tokenize import word_ngrams
-from desktop_app.nlu.types import Intent
+from desktop_app.nlu.types import EmotionLabel, Intent
 
 log = logging.getLogger(__name__)
 
 #: Bump when features or model change in a way the data hash cannot see.
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 TRAIN_FILES = ("intents_en.tsv", "intents_zh.tsv")
-TEST_FILES = ("test_en.tsv", "test_zh.tsv")
+#: Written in a separate pass (different sources imitated); never trained on.
+DEV_FILES = ("dev_en.tsv", "dev_zh.tsv")
+EMOTION_FILES = ("emotion_en.tsv", "emotion_zh.tsv")
+#: How much the embedding block weighs against the TF-IDF blocks (each row of each block has unit norm).
+EMBEDDING_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,7 @@ class Example:
     intent: Intent
     text: str
     language: str
-    #: Extra annotation columns of the test split (order_ref, price_min, price_max), "" when absent.
+    #: Extra annotation columns, "" when absent.
     extra: tuple[str, ...] = ()
 
 
@@ -74,6 +85,20 @@ def load_examples(files: Sequence[str] = TRAIN_FILES, data_dir: Path | None = No
     return out
 
 
+def load_emotion_examples(files: Sequence[str] = EMOTION_FILES,
+                          data_dir: Path | None = None) -> list[tuple[EmotionLabel, str]]:
+    """Read ``emotion<TAB>text`` lines of the emotion training files."""
+    base = data_dir or _data_dir()
+    out: list[tuple[EmotionLabel, str]] = []
+    for name in files:
+        for line in (base / name).read_text(encoding="utf-8").splitlines():
+            cols = line.split("\t")
+            if line.startswith("#") or len(cols) < 2 or cols[0] == "emotion":
+                continue
+            out.append((EmotionLabel(cols[0].strip()), cols[1].strip()))
+    return out
+
+
 _DIGITS = re.compile(r"\d+")
 
 
@@ -86,17 +111,40 @@ def normalise(text: str) -> str:
     return _DIGITS.sub(shape, text.lower())
 
 
+class SentenceEmbedding:
+    """The shared sentence encoder as a feature block; holds no model, so it pickles as nothing."""
+
+    def fit(self, texts: Sequence[str], y: object = None) -> SentenceEmbedding:
+        return self
+
+    def fit_transform(self, texts: Sequence[str], y: object = None) -> NDArray[np.float32]:
+        return self.transform(texts)
+
+    def get_params(self, deep: bool = True) -> dict[str, object]:
+        return {}
+
+    def set_params(self, **params: object) -> SentenceEmbedding:
+        return self
+
+    def transform(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        return shared_encoder().encode([normalise(t) for t in texts]) * np.float32(EMBEDDING_WEIGHT)
+
+
 def build_pipeline() -> Pipeline:
     features = FeatureUnion([
         ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), preprocessor=normalise,
-                                  sublinear_tf=True, min_df=1, max_features=60000)),
+                                  sublinear_tf=True, min_df=1, max_features=80000)),
         ("words", TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, min_df=1)),
+        ("meaning", SentenceEmbedding()),
     ])
-    svm = LinearSVC(C=0.5, class_weight="balanced", max_iter=5000)
+    svm = LinearSVC(C=0.5, class_weight="balanced", max_iter=5000, random_state=0)
     return Pipeline([("features", features), ("clf", CalibratedClassifierCV(svm, method="sigmoid", cv=3))])
 
 
-class IntentClassifier:
+L = TypeVar("L", Intent, EmotionLabel)
+
+
+class LinearTextModel(Generic[L]):
     """The fitted features plus the calibrated SVMs flattened into numpy arrays.
 
     sklearn's ``CalibratedClassifierCV.predict_proba`` validates inputs once per class and fold
@@ -104,10 +152,10 @@ class IntentClassifier:
     millisecond, which keeps understanding inside the chat's latency budget.
     """
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, label: Callable[[str], L]) -> None:
         self._features = pipeline.named_steps["features"]
         calibrated: CalibratedClassifierCV = pipeline.named_steps["clf"]
-        self._classes = [Intent(c) for c in calibrated.classes_]
+        self._classes: list[L] = [label(c) for c in calibrated.classes_]
         folds = calibrated.calibrated_classifiers_
         self._coef: NDArray[np.float64] = np.stack([f.estimator.coef_ for f in folds])  # (folds, classes, features)
         self._intercept: NDArray[np.float64] = np.stack([f.estimator.intercept_ for f in folds])  # (folds, classes)
@@ -115,7 +163,7 @@ class IntentClassifier:
         self._b: NDArray[np.float64] = np.array([[c.b_ for c in f.calibrators] for f in folds])
 
     @property
-    def classes(self) -> list[Intent]:
+    def classes(self) -> list[L]:
         return list(self._classes)
 
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
@@ -129,7 +177,7 @@ class IntentClassifier:
             out += np.divide(proba, total, out=np.full_like(proba, 1 / proba.shape[1]), where=total != 0)
         return out / folds
 
-    def predict(self, texts: Sequence[str]) -> list[tuple[tuple[Intent, float], ...]]:
+    def predict(self, texts: Sequence[str]) -> list[tuple[tuple[L, float], ...]]:
         """One distribution per text, most likely first."""
         if not texts:
             return []
@@ -141,19 +189,29 @@ class IntentClassifier:
         return out
 
 
-def data_digest(data_dir: Path | None = None) -> str:
-    h = hashlib.sha256()
+class IntentClassifier(LinearTextModel[Intent]):
+    def __init__(self, pipeline: Pipeline) -> None:
+        super().__init__(pipeline, Intent)
+
+
+class EmotionModel(LinearTextModel[EmotionLabel]):
+    def __init__(self, pipeline: Pipeline) -> None:
+        super().__init__(pipeline, EmotionLabel)
+
+
+def data_digest(data_dir: Path | None = None, files: Sequence[str] = TRAIN_FILES, salt: str = "") -> str:
+    """Key of a cached model: its data files, the sklearn version, MODEL_VERSION and ``salt`` (other choices)."""
+    h = hashlib.sha256(salt.encode())
     base = data_dir or _data_dir()
-    for name in TRAIN_FILES:
+    for name in files:
         h.update(name.encode())
         h.update((base / name).read_bytes())
     h.update(f"sklearn={sklearn.__version__};model={MODEL_VERSION}".encode())
     return h.hexdigest()
 
 
-def train(data_dir: Path | None = None) -> IntentClassifier:
-    """Fit on the training files only (never the test split)."""
-    examples = load_examples(TRAIN_FILES, data_dir)
+def fit(examples: Sequence[Example]) -> IntentClassifier:
+    """Fit a classifier on ``examples`` (deterministic: the SVMs and their folds are seeded by data order)."""
     started = time.perf_counter()
     pipeline = build_pipeline()
     pipeline.fit([e.text for e in examples], [e.intent.value for e in examples])
@@ -161,28 +219,34 @@ def train(data_dir: Path | None = None) -> IntentClassifier:
     return IntentClassifier(pipeline)
 
 
-def _default_cache_dir() -> Path:
+def train(data_dir: Path | None = None) -> IntentClassifier:
+    """Fit on the training files only (never the dev split)."""
+    return fit(load_examples(TRAIN_FILES, data_dir))
+
+
+def default_cache_dir() -> Path:
     from desktop_app.core.config import load_settings
 
     return Path(load_settings().cache_dir) / "nlu"
 
 
-def _load_cached(model: Path, digest_file: Path) -> IntentClassifier | None:
+M = TypeVar("M", IntentClassifier, EmotionModel)
+
+
+def _load_cached(model: Path, digest_file: Path, kind: type[M]) -> M | None:
     try:
         blob = model.read_bytes()
         expected = digest_file.read_text(encoding="ascii").strip()
     except OSError:
         return None
     if hashlib.sha256(blob).hexdigest() != expected:
-        log.warning("cached intent model failed its checksum; retraining")
+        log.warning("cached %s failed its checksum; retraining", model.name)
         return None
     try:
-        classifier = pickle.load(io.BytesIO(blob))
-        if not isinstance(classifier, IntentClassifier):
-            return None
-        return classifier
+        loaded = pickle.load(io.BytesIO(blob))
+        return loaded if isinstance(loaded, kind) else None
     except Exception:  # an incompatible pickle (library change) is a cache miss, not a failure
-        log.warning("cached intent model could not be loaded; retraining", exc_info=True)
+        log.warning("cached %s could not be loaded; retraining", model.name, exc_info=True)
         return None
 
 
@@ -197,34 +261,38 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def load_or_fit(name: str, files: Sequence[str], kind: type[M], make: Callable[[Path | None], M],
+                cache_dir: Path | None, data_dir: Path | None, salt: str = "") -> M:
+    """The cached model when its data key and checksum match, else a fresh one (and cache it)."""
+    key = data_digest(data_dir, files, salt)[:24]
+    directory = cache_dir or default_cache_dir()
+    model, digest_file = directory / f"{name}-{key}.pkl", directory / f"{name}-{key}.sha256"
+    cached = _load_cached(model, digest_file, kind)
+    if cached is not None:
+        return cached
+    fitted = make(data_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        blob = pickle.dumps(fitted, protocol=pickle.HIGHEST_PROTOCOL)
+        _atomic_write(model, blob)
+        _atomic_write(digest_file, hashlib.sha256(blob).hexdigest().encode("ascii"))
+    except OSError:
+        log.warning("could not cache the %s model; it will retrain next start", name, exc_info=True)
+    return fitted
+
+
+def load_or_train(cache_dir: Path | None = None, data_dir: Path | None = None) -> IntentClassifier:
+    return load_or_fit("intent", TRAIN_FILES, IntentClassifier, train, cache_dir, data_dir)
+
+
 _lock = threading.Lock()
 _shared: IntentClassifier | None = None
 
 
-def load_or_train(cache_dir: Path | None = None, data_dir: Path | None = None) -> IntentClassifier:
-    """The cached model when its data key and checksum match, else a fresh one (and cache it)."""
-    key = data_digest(data_dir)[:24]
-    directory = cache_dir or _default_cache_dir()
-    model, digest_file = directory / f"intent-{key}.pkl", directory / f"intent-{key}.sha256"
-    cached = _load_cached(model, digest_file)
-    if cached is not None:
-        return cached
-    classifier = train(data_dir)
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        blob = pickle.dumps(classifier, protocol=pickle.HIGHEST_PROTOCOL)
-        _atomic_write(model, blob)
-        _atomic_write(digest_file, hashlib.sha256(blob).hexdigest().encode("ascii"))
-    except OSError:
-        log.warning("could not cache the intent model; it will retrain next start", exc_info=True)
-    return classifier
-
-
 def shared_classifier() -> IntentClassifier:
-    """Process-wide classifier, trained or loaded once on first use."""
+    """Process-wide intent classifier, trained or loaded once on first use."""
     global _shared
-    if _shared is None:
-        with _lock:
-            if _shared is None:
-                _shared = load_or_train()
-    return _shared
+    with _lock:
+        if _shared is None:
+            _shared = load_or_train()
+        return _shared

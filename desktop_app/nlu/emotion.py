@@ -1,17 +1,34 @@
 """Emotion from words and typing: neutral / anxious / angry / satisfied with an intensity.
 
-A lexicon in both languages gives each label evidence; intensifiers ("太", "so"), exclamation
-runs, repeated question marks, shouting in capitals and stretched letters scale it. Negated
-praise ("不满意", "not happy") is listed as its own phrase, so longest-match handles negation.
+Two sources of evidence. A model trained on labelled phrasings (``classifier.EmotionModel``:
+the same lexical + sentence-embedding features as the intents) reads what a lexicon cannot:
+sarcasm ("wow thanks for nothing", "呵呵，真是好服务啊"), implicit anger ("third time I'm
+asking") and calm mentions of damage, which are not anger. A lexicon in both languages names
+the cues; intensifiers ("太", "so"), exclamation runs, repeated question marks, shouting in
+capitals and stretched letters scale them. Negated praise ("不满意", "not happy") is listed as its
+own phrase, so longest-match handles negation. With a model, both are blended; without one (unit
+tests of the cues) the lexicon decides alone.
 """
 
 from __future__ import annotations
 
 import math
+import random
 import re
+import threading
 from functools import lru_cache
+from pathlib import Path
 
-from desktop_app.nlu.types import Emotion, EmotionLabel
+from desktop_app.nlu.classifier import (
+    EMOTION_FILES,
+    TRAIN_FILES,
+    EmotionModel,
+    build_pipeline,
+    load_emotion_examples,
+    load_examples,
+    load_or_fit,
+)
+from desktop_app.nlu.types import Emotion, EmotionLabel, Intent
 
 A, X, S = EmotionLabel.ANGRY, EmotionLabel.ANXIOUS, EmotionLabel.SATISFIED
 
@@ -29,6 +46,14 @@ _LEXICON: dict[str, tuple[EmotionLabel, float]] = {
     "sick of": (A, 1.2), "not happy": (A, 0.9), "unhappy": (A, 0.9), "not satisfied": (A, 1.0), "disappointed": (A, 0.9),
     "complain": (A, 0.7), "complaint": (A, 0.7), "joke": (A, 0.6), "damn": (A, 1.0), "crap": (A, 1.2), "liar": (A, 1.3),
     "rip off": (A, 1.3), "rip-off": (A, 1.3), "pathetic": (A, 1.3), "annoyed": (A, 1.0), "outrageous": (A, 1.3),
+    # sarcasm and implicit anger
+    "呵呵": (A, 1.3), "thanks for nothing": (A, 1.6), "谢谢你全家": (A, 1.6), "真是服了": (A, 1.2), "服了": (A, 0.9),
+    "third time": (A, 1.1), "3rd time": (A, 1.1), "again and again": (A, 1.0), "how many times": (A, 1.2),
+    "第三次": (A, 1.1), "三遍": (A, 1.1), "多少遍": (A, 1.2), "说了多少次": (A, 1.2), "又是": (A, 0.6),
+    # threats
+    "12315": (A, 1.3), "消协": (A, 1.2), "工商": (A, 1.0), "曝光": (A, 1.1), "律师": (A, 1.1), "起诉": (A, 1.2),
+    "chargeback": (A, 1.3), "bad review": (A, 1.1), "1 star": (A, 1.1), "one star": (A, 1.1), "1-star": (A, 1.1),
+    "report you": (A, 1.2), "cancel my account": (A, 1.1), "lawyer": (A, 1.2), "sue you": (A, 1.3),
     # anxious (zh)
     "着急": (X, 1.2), "急死": (X, 1.5), "急用": (X, 1.1), "急": (X, 0.7), "等好久": (X, 1.2), "等了好久": (X, 1.2),
     "怎么还没": (X, 1.0), "还没到": (X, 0.9), "还没发货": (X, 0.9), "还没收到": (X, 0.9), "担心": (X, 1.0), "快点": (X, 0.9),
@@ -61,10 +86,40 @@ def _pattern() -> re.Pattern[str]:
     return re.compile("|".join(alts), re.I)
 
 
-def detect_emotion(text: str) -> Emotion:
-    """Never raises; empty or cue-less text is neutral with zero intensity."""
+#: In a short turn the model has little to go on: a feeling no cue supports needs this probability.
+MODEL_ALONE = 0.65
+
+
+def _short(text: str) -> bool:
+    """At most three words or eight characters (a follow-up like "第二个呢", "cheaper ones?", "你好")."""
+    stripped = text.strip()
+    return len(stripped) <= 8 or len(stripped.split()) <= 3 and not re.search(r"[\u4e00-\u9fff]", stripped)
+#: How much the lexicon's verdict adds to the model's probability of the same feeling.
+LEXICON_WEIGHT = 1.0
+
+
+def detect_emotion(text: str, model: EmotionModel | None = None) -> Emotion:
+    """Never raises; empty text is neutral with zero intensity."""
     if not text:
         return Emotion()
+    cues_only = lexicon_emotion(text)
+    if model is None:
+        return cues_only
+    probs = dict(model.predict([text])[0])
+    scores = dict(probs)
+    if cues_only.label != EmotionLabel.NEUTRAL:
+        scores[cues_only.label] = scores.get(cues_only.label, 0.0) + LEXICON_WEIGHT * cues_only.intensity
+    label = max(scores, key=lambda k: scores[k])
+    if label != cues_only.label and _short(text) and probs.get(label, 0.0) < MODEL_ALONE:
+        label = EmotionLabel.NEUTRAL  # a few words, no cue agrees: "第二个呢" is not anger, "你好" is not praise
+    if label == EmotionLabel.NEUTRAL:
+        return Emotion(EmotionLabel.NEUTRAL, 0.0, cues_only.cues)
+    intensity = max(probs.get(label, 0.0), cues_only.intensity if cues_only.label == label else 0.0)
+    return Emotion(label, round(min(intensity, 1.0), 3), (*cues_only.cues, f"model {label.value} {probs[label]:.2f}"))
+
+
+def lexicon_emotion(text: str) -> Emotion:
+    """The lexicon and typing cues alone."""
     scores = {A: 0.0, X: 0.0, S: 0.0}
     cues: list[str] = []
     for m in _pattern().finditer(text):
@@ -104,3 +159,45 @@ def detect_emotion(text: str) -> Emotion:
     if intensity < 0.3:
         return Emotion(EmotionLabel.NEUTRAL, round(intensity, 3), tuple(cues))
     return Emotion(label, round(min(intensity, 1.0), 3), tuple(cues))
+
+
+#: Requests whose training phrasings, when the lexicon finds no feeling in them, teach the emotion
+#: model that asking for something (a person, an invoice, a size) is not in itself anger, and that
+#: a greeting is not praise.
+PLAIN_REQUEST_INTENTS = frozenset({Intent.HUMAN_AGENT, Intent.ORDER_STATUS, Intent.PRODUCT_QUESTION, Intent.INVOICE,
+                                   Intent.SIZE_ADVICE, Intent.PRODUCT_SEARCH, Intent.GREETING, Intent.GOODBYE})
+PLAIN_REQUESTS = 160
+
+
+def plain_requests(data_dir: Path | None = None) -> list[tuple[EmotionLabel, str]]:
+    """A fixed sample of calm request phrasings from the intent training files, labelled neutral."""
+    calm = [(EmotionLabel.NEUTRAL, e.text) for e in load_examples(TRAIN_FILES, data_dir)
+            if e.intent in PLAIN_REQUEST_INTENTS and lexicon_emotion(e.text).label == EmotionLabel.NEUTRAL]
+    random.Random(0).shuffle(calm)
+    return calm[:PLAIN_REQUESTS]
+
+
+def train_emotion(data_dir: Path | None = None) -> EmotionModel:
+    """Fit the emotion model on the emotion training files (never ``emotion_dev.tsv``) and calm requests."""
+    examples = load_emotion_examples(EMOTION_FILES, data_dir) + plain_requests(data_dir)
+    pipeline = build_pipeline()
+    pipeline.fit([text for _, text in examples], [label.value for label, _ in examples])
+    return EmotionModel(pipeline)
+
+
+def load_or_train_emotion(cache_dir: Path | None = None, data_dir: Path | None = None) -> EmotionModel:
+    salt = f"plain={','.join(sorted(PLAIN_REQUEST_INTENTS))};n={PLAIN_REQUESTS}"
+    return load_or_fit("emotion", EMOTION_FILES + TRAIN_FILES, EmotionModel, train_emotion, cache_dir, data_dir, salt)
+
+
+_lock = threading.Lock()
+_shared: EmotionModel | None = None
+
+
+def shared_emotion_model() -> EmotionModel:
+    """Process-wide emotion model, trained or loaded once on first use."""
+    global _shared
+    with _lock:
+        if _shared is None:
+            _shared = load_or_train_emotion()
+        return _shared

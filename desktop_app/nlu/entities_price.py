@@ -1,4 +1,5 @@
-"""Price ranges in both languages: "500~800元", "500到800元之间", "under $300", "between 500 and 800".
+"""Price ranges in both languages: "500~800元", "500到800元之间", "under $300", "between 500 and 800",
+and the spoken forms ``amounts`` rewrites into digits first ("五六百", "不要超过一千", "under a grand").
 
 Currency is recorded as stated ($/dollars → USD, 元/块/¥ → CNY) and left to the service to
 convert; an unstated currency is assumed yuan with ``currency_stated=False``.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from desktop_app.nlu.amounts import rewrite_amounts
 from desktop_app.nlu.numbers import NUMBER, parse_number
 from desktop_app.nlu.types import Entity, EntityKind, PriceRange
 
@@ -26,7 +28,7 @@ def _amount(name: str) -> str:
 _UNIT_AFTER = re.compile(
     r"\s*(?:gb|tb|mah|mm|cm|kg|ml|inch|inches|in\b|寸|英寸|人|天|日|号|月|年|小时|分钟|周|个|件|台|只|双|瓶|套|顶|张|"
     r"days?|hours?|weeks?|months?|years?|people|persons?|pcs|pieces?|items?|%|度|毫安|毫升|升|公斤|斤|克|米|厘米|"
-    r"岁|次|码|g\b|m\b|l\b|w\b|spf|star|stars|星|分|位)",
+    r"岁|次|码|g\b|m\b|l\b|w\b|spf|star|stars|星|分|位|percent\b|per ?cent\b)",
     re.I,
 )
 _PRICE_CUE = re.compile(r"价|预算|钱|便宜|贵|元|块|price|budget|cost|cheap|expensive|spend|pay|afford|yuan|\$|¥|￥", re.I)
@@ -38,8 +40,9 @@ _RANGE = re.compile(
 )
 _UPPER_BEFORE = re.compile(
     rf"(?P<cue>under|below|less than|cheaper than|lower than|at most|no more than|not more than|no higher than|"
-    rf"not over|max(?:imum)?|up to|within|budget(?: is| of)?|<=?|不超过|不高于|不到|低于|少于|最多|最高|预算|小于|控制在|别超过)"
-    rf"\s*(?:is\s+|of\s+|为|是|在)?{_amount('v')}(?P<tail>\s*(?:以内|以下|之内|内|封顶))?",
+    rf"not over|nothing over|nothing above|anything under|sub|max(?:imum)?|up to|within|budget(?: is| of)?|<=?|"
+    rf"(?:不要|不能|不想|不得|别|不)超过|不高于|不到|低于|少于|最多|最高|预算|小于|控制在)"
+    rf"\s*(?:is\s+|of\s+|为|是|在|花|买|出|用)?{_amount('v')}(?P<tail>\s*(?:以内|以下|之内|内|封顶))?",
     re.I,
 )
 _UPPER_AFTER = re.compile(rf"{_amount('v')}\s*(?:or less|or under|max|tops|以内|以下|之内|内|封顶|以里)", re.I)
@@ -49,8 +52,9 @@ _LOWER_BEFORE = re.compile(
     re.I,
 )
 _LOWER_AFTER = re.compile(rf"{_amount('v')}\s*(?:or more|and up|and above|plus|\+|以上|起步|起|往上|朝上)", re.I)
-_APPROX_BEFORE = re.compile(rf"(?:around|about|roughly|approximately|approx\.?|~|大概|大约|差不多)\s*{_amount('v')}", re.I)
-_APPROX_AFTER = re.compile(rf"{_amount('v')}\s*(?:左右|上下|ish)", re.I)
+_APPROX_BEFORE = re.compile(rf"(?:around|about|roughly|approximately|approx\.?|~|大概|大约|差不多|约)\s*{_amount('v')}",
+                            re.I)
+_APPROX_AFTER = re.compile(rf"{_amount('v')}\s*(?:左右|上下|-?ish)", re.I)
 _BARE = re.compile(rf"(?P<v_pre>{_PRE})(?<![\d.,])(?P<v>{NUMBER})|(?<![\d.,])(?P<w>{NUMBER})(?P<w_post>{_POST})", re.I)
 
 
@@ -129,25 +133,53 @@ def _bare(text: str) -> Iterator[tuple[int, int, PriceRange, float]]:
 
 
 def extract_prices(text: str, taken: list[tuple[int, int]] | None = None) -> list[Entity]:
-    """Price entities, most specific pattern first; ``taken`` spans (e.g. order numbers) are skipped."""
+    """Price entities, most specific pattern first; ``taken`` spans (e.g. order numbers) are skipped.
+
+    Patterns run on the text with spoken amounts rewritten as digits; each entity's span and text
+    are the customer's own words. A floor and a ceiling in one sentence ("六百以上一千以下") are one range.
+    """
+    rewritten = rewrite_amounts(text)
+    digits = rewritten.text
     spans = list(taken or [])
     found: list[Entity] = []
     producers = (
-        _ranges(text),
-        _single(_UPPER_BEFORE, text, "upper", 0.92),
-        _single(_UPPER_AFTER, text, "upper", 0.9),
-        _single(_LOWER_BEFORE, text, "lower", 0.9),
-        _single(_LOWER_AFTER, text, "lower", 0.88),
-        _single(_APPROX_BEFORE, text, "approx", 0.8),
-        _single(_APPROX_AFTER, text, "approx", 0.8),
-        _bare(text),
+        _ranges(digits),
+        _single(_UPPER_BEFORE, digits, "upper", 0.92),
+        _single(_UPPER_AFTER, digits, "upper", 0.9),
+        _single(_LOWER_BEFORE, digits, "lower", 0.9),
+        _single(_LOWER_AFTER, digits, "lower", 0.88),
+        _single(_APPROX_BEFORE, digits, "approx", 0.8),
+        _single(_APPROX_AFTER, digits, "approx", 0.8),
+        _bare(digits),
     )
     for producer in producers:
         for start, end, rng, conf in producer:
-            while end > start and text[end - 1].isspace():
+            while end > start and digits[end - 1].isspace():
                 end -= 1
+            start, end = rewritten.span(start, end)
             if any(start < e and s < end for s, e in spans):
                 continue
             spans.append((start, end))
             found.append(Entity(EntityKind.PRICE_RANGE, str(rng), text[start:end], start, end, round(min(conf, 0.99), 3), price=rng))
-    return found
+    return _floor_and_ceiling(text, found)
+
+
+def _floor_and_ceiling(text: str, found: list[Entity]) -> list[Entity]:
+    if len(found) != 2:
+        return found
+    (a, pa), (b, pb) = ((e, e.price) for e in found)
+    if pa is None or pb is None:
+        return found
+    if pa.max_value is None and pb.min_value is None:
+        floor, ceiling = pa, pb
+    elif pb.max_value is None and pa.min_value is None:
+        floor, ceiling = pb, pa
+    else:
+        return found
+    if (floor.min_value is None or ceiling.max_value is None or floor.currency != ceiling.currency
+            or floor.min_value >= ceiling.max_value):
+        return found
+    rng = PriceRange(floor.min_value, ceiling.max_value, floor.currency, floor.currency_stated or ceiling.currency_stated)
+    start, end = min(a.start, b.start), max(a.end, b.end)
+    return [Entity(EntityKind.PRICE_RANGE, str(rng), text[start:end], start, end, max(a.confidence, b.confidence),
+                   price=rng)]

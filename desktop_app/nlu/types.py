@@ -11,17 +11,33 @@ from enum import StrEnum
 
 
 class Intent(StrEnum):
+    """The task a customer's turn serves. The names are the contract with evaluations and the CLI's JSON."""
+
     ORDER_STATUS = "order_status"
     LOGISTICS_DELAY = "logistics_delay"
+    CANCEL_ORDER = "cancel_order"
+    CHANGE_ADDRESS = "change_address"
+    URGE_SHIPPING = "urge_shipping"
+    RETURN_POLICY = "return_policy"  # questions about the rules, no concrete request
     RETURN_REQUEST = "return_request"
     EXCHANGE_REQUEST = "exchange_request"
     REFUND_STATUS = "refund_status"
+    INVOICE = "invoice"
+    PRICE_PROTECTION = "price_protection"  # 价保: the price dropped after I bought
+    COUPON_PROMOTION = "coupon_promotion"
+    SHIPPING_FEE = "shipping_fee"
+    WARRANTY_REPAIR = "warranty_repair"
+    INSTALLATION_SERVICE = "installation_service"  # a technician, not self-assembly
+    SIZE_ADVICE = "size_advice"
     PRODUCT_QUESTION = "product_question"
     PRODUCT_SEARCH = "product_search"
     RECOMMENDATION = "recommendation"
+    EXPLAIN_RECOMMENDATION = "explain_recommendation"
     ASSEMBLY_HELP = "assembly_help"
     COMPLAINT = "complaint"
     HUMAN_AGENT = "human_agent"
+    PAYMENT_ISSUE = "payment_issue"
+    RESTOCK_ALERT = "restock_alert"
     GREETING = "greeting"
     THANKS = "thanks"
     GOODBYE = "goodbye"

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from desktop_app.core.text import clean_text
 from desktop_app.nlu.brands import BrandLexicon
-from desktop_app.nlu.classifier import IntentClassifier, shared_classifier
-from desktop_app.nlu.emotion import detect_emotion
+from desktop_app.nlu.classifier import EmotionModel, IntentClassifier, shared_classifier
+from desktop_app.nlu.emotion import detect_emotion, shared_emotion_model
 from desktop_app.nlu.entities import extract_entities
 from desktop_app.nlu.language import detect_language
 from desktop_app.nlu.lexicon import ProductLexicon
@@ -53,11 +53,13 @@ class Understander:
         lexicon: ProductLexicon | None = None,
         brands: BrandLexicon | None = None,
         classifier: IntentClassifier | None = None,
+        emotion_model: EmotionModel | None = None,
         config: UnderstandingConfig | None = None,
     ) -> None:
         self._lexicon = lexicon
         self._brands = brands
         self._classifier = classifier
+        self._emotion_model = emotion_model
         self.config = config or UnderstandingConfig()
 
     @property
@@ -66,10 +68,16 @@ class Understander:
             self._classifier = shared_classifier()
         return self._classifier
 
+    @property
+    def emotion_model(self) -> EmotionModel:
+        if self._emotion_model is None:
+            self._emotion_model = shared_emotion_model()
+        return self._emotion_model
+
     def with_lexicon(self, lexicon: ProductLexicon | None, brands: BrandLexicon | None = None) -> Understander:
         """A sibling sharing the classifier, for when the catalogue changes (brands kept unless given)."""
         return Understander(lexicon=lexicon, brands=brands if brands is not None else self._brands,
-                            classifier=self._classifier, config=self.config)
+                            classifier=self._classifier, emotion_model=self._emotion_model, config=self.config)
 
     def understand(self, text: str, *, language_hint: str | None = None) -> NluResult:
         """Analyse one utterance. Any ``str`` (empty, binary junk, 10k chars) yields a valid result."""
@@ -90,12 +98,19 @@ class Understander:
         dists = self.classifier.predict(batch)
         whole = dists[0]
         intent, confidence = whole[0]
+        sure_clauses = [dist[0] for dist in dists[1:]
+                        if dist[0][1] >= self.config.secondary_threshold and dist[0][0] != Intent.OUT_OF_SCOPE]
+        # "帮我查下订单…，另外推荐几款帐篷": when the whole sentence is torn between two requests and its
+        # clauses are each sure of one, the surest real request leads and the others follow it.
+        real_clauses = [c for c in sure_clauses if c[0] not in SOCIAL_INTENTS]
+        if real_clauses and confidence < self.config.secondary_threshold:
+            best = max(real_clauses, key=lambda c: c[1])
+            if best[1] > confidence:
+                intent, confidence = best
         secondary: list[tuple[Intent, float]] = []
-        for dist in dists[1:]:
-            c_intent, c_prob = dist[0]
-            if c_prob >= self.config.secondary_threshold and c_intent != intent and c_intent != Intent.OUT_OF_SCOPE:
-                if all(c_intent != s for s, _ in secondary):
-                    secondary.append((c_intent, c_prob))
+        for c_intent, c_prob in sure_clauses:
+            if c_intent != intent and all(c_intent != s for s, _ in secondary):
+                secondary.append((c_intent, c_prob))
         # "你好，我想退货": a greeting never hides the request that comes with it.
         if intent in SOCIAL_INTENTS or intent == Intent.OUT_OF_SCOPE:
             real = [s for s in secondary if s[0] not in SOCIAL_INTENTS]
@@ -113,7 +128,7 @@ class Understander:
             confidence=confidence,
             secondary_intents=tuple(secondary),
             entities=extract_entities(text, self._lexicon, self._brands),
-            emotion=detect_emotion(text),
+            emotion=detect_emotion(text, self.emotion_model),
             clauses=clauses,
         )
 

@@ -11,6 +11,7 @@ from desktop_app.service.types import (
     OrderStatus,
     OrderView,
     Priority,
+    ProductAnswer,
     ReturnRequestView,
     SearchResult,
     TicketView,
@@ -245,3 +246,64 @@ def test_parts_shown_while_the_words_were_being_recognised_join_the_spoken_turn(
     assistant.observe(st, stool(_time.monotonic() - 3.0))
     ex = assistant.ask_voice(st, question(seconds=0.0))
     assert ex.fused.modalities == ("voice",)
+
+
+def test_asking_again_and_again_escalates_to_an_urgent_person(assistant):
+    st = assistant.new_session(language="en")
+    first = assistant.ask(st, "where is my order?").reply
+    assert first.ticket is None and st.escalation == 0
+    assistant.ask(st, "I told you, where is my order")
+    assert st.escalation == 1 and st.escalation_causes == ["asked again"]
+    third = assistant.ask(st, "this is the third time I am asking, where is my order").reply
+    assert third.ticket is not None and third.ticket.priority == Priority.URGENT
+    assert third.text.startswith("I'm truly sorry")
+
+
+def test_a_threat_escalates_at_once_and_calm_turns_let_it_settle(assistant):
+    st = assistant.new_session(language="zh")
+    reply = assistant.ask(st, "再不处理我就投诉到12315").reply
+    assert "threat" in st.escalation_causes and st.escalation >= 3
+    assert reply.ticket is not None and reply.ticket.priority == Priority.URGENT
+    calm = assistant.new_session(language="zh")
+    calm.escalation = 2
+    assistant.ask(calm, "好的，谢谢")
+    assert calm.escalation == 1
+
+
+def test_new_request_families_are_understood_and_routed_honestly(assistant):
+    st = assistant.new_session(language="en")
+    reply = assistant.ask(st, "cancel my order please").reply
+    assert reply.intent == "cancel_order" and reply.outcome == Outcome.UNSUPPORTED
+    assert "cancel an order" in reply.text and "Talk to a person" in reply.suggestions
+    zh = assistant.new_session(language="zh")
+    invoice = assistant.ask(zh, "帮我开个发票，抬头写公司").reply
+    assert invoice.intent == "invoice" and "开具发票" in invoice.text
+
+
+def test_a_short_follow_up_after_a_search_serves_the_search(assistant):
+    st = assistant.new_session(language="zh")
+    assistant.ask(st, "500到800元之间的快充防水手机")
+    black = assistant.ask(st, "要黑色的").reply
+    assert black.intent == "product_search" and any("黑色" in chip for chip in black.filters)
+
+
+def test_ordinals_pronouns_and_the_cheaper_one_point_into_the_list_just_shown(assistant):
+    st = assistant.new_session(language="zh")
+    listed = [c for c in assistant.ask(st, "500到800元之间的快充防水手机").reply.cards if isinstance(c, SearchResult)][0]
+    second = assistant.ask(st, "第二个呢").reply
+    assert second.intent == "product_question" and second.emotion == "neutral"
+    assert [c.product.summary.sku for c in second.cards if isinstance(c, ProductAnswer)] == [listed.items[1].sku]
+    price = assistant.ask(st, "它多少钱").reply
+    assert [c.product.summary.sku for c in price.cards if isinstance(c, ProductAnswer)] == [listed.items[1].sku]
+    cheapest = assistant.ask(st, "最便宜的那个").reply
+    low = min(listed.items, key=lambda p: p.price_fen)
+    assert [c.product.summary.sku for c in cheapest.cards if isinstance(c, ProductAnswer)] == [low.sku]
+    assert assistant.ask(st, "第三次了，还没好").reply.intent != "product_question"  # "third time", not item 3
+
+
+def test_why_a_recommendation_was_made_is_answered_from_its_signals(assistant):
+    st = assistant.new_session(language="en", customer_code="C001")
+    recs = [c for c in assistant.ask(st, "recommend something for me").reply.cards if isinstance(c, tuple)][0]
+    why = assistant.ask(st, "why did you recommend the second one?").reply
+    assert why.intent == "explain_recommendation" and recs[1].product.name_en in why.text
+    assert recs[1].why("en") in why.text

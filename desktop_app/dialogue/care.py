@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop_app.dialogue.state import ESCALATION_HANDOFF
 from desktop_app.nlu.types import Emotion, EmotionLabel, Intent
 from desktop_app.service.types import Priority
 
@@ -16,9 +17,10 @@ STRONG_ANGER = 0.7
 FAILURES_BEFORE_HANDOFF = 2
 
 
-def acknowledgement(emotion: Emotion) -> tuple[str, str] | None:
-    if emotion.label == EmotionLabel.ANGRY:
-        if emotion.intensity >= STRONG_ANGER:
+def acknowledgement(emotion: Emotion, *, escalation: int = 0) -> tuple[str, str] | None:
+    """What we say first: a conversation that keeps escalating gets the fullest apology."""
+    if emotion.label == EmotionLabel.ANGRY or (escalation >= 2 and emotion.label != EmotionLabel.SATISFIED):
+        if emotion.intensity >= STRONG_ANGER or escalation >= 2:
             return ("I'm truly sorry, I understand how frustrating this is. Let me sort it out with you right now.",
                     "非常抱歉给您带来这么糟糕的体验，我完全理解您的心情，现在马上为您处理。")
         return ("I'm sorry about this, and I understand your frustration.", "很抱歉，理解您的不满。")
@@ -35,8 +37,11 @@ class HandoffDecision:
     priority: Priority
 
 
-def handoff_needed(intent: Intent, emotion: Emotion, *, failures: int, order_late: bool) -> HandoffDecision | None:
+def handoff_needed(intent: Intent, emotion: Emotion, *, failures: int, order_late: bool,
+                   escalation: int = 0) -> HandoffDecision | None:
     angry = emotion.label == EmotionLabel.ANGRY
+    if escalation >= ESCALATION_HANDOFF:
+        return HandoffDecision("angry" if angry else "repeated_failure", Priority.URGENT)
     anxious = emotion.label == EmotionLabel.ANXIOUS
     if intent == Intent.HUMAN_AGENT:
         if angry:

@@ -10,11 +10,11 @@ import logging
 import re
 
 from desktop_app.core.errors import AppError
-from desktop_app.dialogue import orders_flow, products_flow, returns_flow, smalltalk
+from desktop_app.dialogue import not_yet, orders_flow, products_flow, returns_flow, smalltalk
 from desktop_app.dialogue.care import acknowledgement, handoff_needed
 from desktop_app.dialogue.reply import FAILURES, Outcome, Reply, ReplyBuilder
 from desktop_app.dialogue.services import Services
-from desktop_app.dialogue.slots import Understood, entity, return_reason, yes_no
+from desktop_app.dialogue.slots import Understood, entity, list_reference, return_reason, yes_no
 from desktop_app.dialogue.state import SessionState
 from desktop_app.nlu.types import EntityKind, Intent
 from desktop_app.service.types import ComplaintTopic, OrderView, ReturnKind, SortOrder
@@ -59,6 +59,53 @@ def _answers_form(st: SessionState, q: Understood) -> bool:
     return False
 
 
+#: Slots a short follow-up may change in the list just shown ("the black one", "under 500").
+_REFINERS = (EntityKind.COLOUR, EntityKind.ATTRIBUTE, EntityKind.PRICE_RANGE, EntityKind.SIZE, EntityKind.BRAND)
+#: Follow-ups are short; a long sentence is a new request even if it names a colour.
+_FOLLOW_UP_CHARS = 24
+
+
+def _picked_from_list(st: SessionState, q: Understood) -> str | None:
+    """The SKU a short turn points at in the list just shown ("第二个呢", "the cheaper one"), if any."""
+    about_an_item = q.intent in (Intent.PRODUCT_QUESTION, Intent.EXPLAIN_RECOMMENDATION)
+    if not st.shown or (len(q.text) > _FOLLOW_UP_CHARS and not about_an_item) or entity(q, EntityKind.ORDER_REF):
+        return None
+    ref = list_reference(q.text, len(st.shown))
+    if ref == "cheapest":
+        return min(st.shown, key=lambda p: p.price_fen).sku
+    if ref == "dearest":
+        return max(st.shown, key=lambda p: p.price_fen).sku
+    return st.shown[ref].sku if isinstance(ref, int) else None
+
+
+def _refines_last_search(st: SessionState, q: Understood) -> bool:
+    """A short turn that only narrows or re-sorts the products shown last."""
+    if st.last_search is None or st.last_intent not in (Intent.PRODUCT_SEARCH, Intent.RECOMMENDATION):
+        return False
+    if len(q.text) > _FOLLOW_UP_CHARS or entity(q, EntityKind.ORDER_REF) or entity(q, EntityKind.PRODUCT):
+        return False
+    refines = any(entity(q, kind) for kind in _REFINERS) or any(p.search(q.text) for p, _ in _SORTS)
+    return refines and q.intent not in (Intent.HUMAN_AGENT, Intent.COMPLAINT)
+
+
+#: Below the fused threshold, a request is still acted on when it is at least this likely and no
+#: other request comes close (the runner-up is a greeting, off-topic, or far behind).
+LEADER_CONFIDENCE = 0.3
+LEADER_MARGIN = 2.0
+
+
+def clear_leader(q: Understood) -> bool:
+    """Whether an unsure turn still has one clear request; otherwise the customer is asked which one."""
+    if q.intent not in smalltalk.INTENT_CHOICES or q.confidence < LEADER_CONFIDENCE:
+        return False
+    rival = next((p for i, p in getattr(q, "intents", ())[1:] if i in smalltalk.INTENT_CHOICES and i != q.intent), 0.0)
+    return q.confidence >= LEADER_MARGIN * rival
+
+
+#: Turn outcomes that left the customer's request open: asking the same again is escalation.
+UNRESOLVED = FAILURES | {Outcome.FORM, Outcome.REFUSED}
+
+
 def complaint_topic(text: str) -> ComplaintTopic:
     for topic, pattern in _TOPICS:
         if pattern.search(text):
@@ -88,7 +135,8 @@ class DialogueManager:
         if re.search(r"[A-Za-z\u4e00-\u9fff]", q.text):
             st.language = "zh" if q.primary_language == "zh" else "en"
         out = ReplyBuilder(st.language)
-        ack = acknowledgement(q.emotion)
+        st.escalate(q.emotion, asked_again=st.last_intent == q.intent and st.last_outcome in UNRESOLVED)
+        ack = acknowledgement(q.emotion, escalation=st.escalation)
         if ack:
             out.add(*ack)
         intent = self._route(st, q, out)
@@ -135,6 +183,12 @@ class DialogueManager:
             return Intent(st.pending_intent)
         if st.pending_intent and entity(q, EntityKind.ORDER_REF) and not q.is_confident:
             return Intent(st.pending_intent)
+        picked = _picked_from_list(st, q)
+        if picked is not None:
+            st.current_product = picked
+            return Intent.EXPLAIN_RECOMMENDATION if q.intent == Intent.EXPLAIN_RECOMMENDATION else Intent.PRODUCT_QUESTION
+        if _refines_last_search(st, q):
+            return Intent.PRODUCT_SEARCH  # "要黑色的" / "cheaper ones?" right after a list of products
         if q.intent == Intent.OUT_OF_SCOPE and entity(q, EntityKind.PRODUCT):
             return Intent.PRODUCT_QUESTION  # "tell me about the birch bookshelf": a product was named
         if q.intent == Intent.OUT_OF_SCOPE and entity(q, EntityKind.BRAND):
@@ -144,13 +198,15 @@ class DialogueManager:
         # Unsure about the words, but the entities say what this is about.
         if entity(q, EntityKind.ORDER_REF):
             return Intent.ORDER_STATUS
+        if entity(q, EntityKind.PRODUCT):
+            return Intent.PRODUCT_QUESTION  # one product of ours was named: a question about it
         if entity(q, EntityKind.PRICE_RANGE) or entity(q, EntityKind.CATEGORY) or entity(q, EntityKind.BRAND):
             return Intent.PRODUCT_SEARCH
         if (entity(q, EntityKind.COLOUR) or entity(q, EntityKind.ATTRIBUTE)) and st.last_search is not None:
             return Intent.PRODUCT_SEARCH  # "what about the black one?"
         if st.last_search is not None and any(pattern.search(q.text) for pattern, _ in _SORTS):
             return Intent.PRODUCT_SEARCH  # "cheaper ones?": re-sort what was just shown
-        return None
+        return q.intent if clear_leader(q) else None
 
     def _dispatch(self, st: SessionState, q: Understood, intent: Intent, out: ReplyBuilder) -> None:
         svc = self._svc
@@ -178,6 +234,10 @@ class DialogueManager:
             self._complaint(st, q, out)
         elif intent == Intent.HUMAN_AGENT:
             pass  # the care step opens the ticket
+        elif intent == Intent.EXPLAIN_RECOMMENDATION and products_flow.explain_recommendation(st, out):
+            pass
+        elif intent in not_yet.TASKS:
+            not_yet.not_yet(out, intent)
         else:
             smalltalk.out_of_scope(out)
 
@@ -209,7 +269,8 @@ class DialogueManager:
             st.consecutive_failures = 0
         late = any(isinstance(c, OrderView) and c.is_late for c in out.cards)
         mood = st.remember_mood(q.emotion)
-        decision = handoff_needed(intent, mood, failures=st.consecutive_failures, order_late=late)
+        decision = handoff_needed(intent, mood, failures=st.consecutive_failures, order_late=late,
+                                  escalation=st.escalation)
         if decision is None or st.handed_off:
             if intent == Intent.HUMAN_AGENT and st.handed_off:
                 out.add("You are already in the queue for a person; they will be with you shortly.",

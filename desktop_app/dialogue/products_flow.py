@@ -102,6 +102,7 @@ def search(app: Services, st: SessionState, q: Understood, out: ReplyBuilder) ->
         out.outcome = Outcome.CLARIFY
         return
     st.last_search = query
+    st.shown = result.items
     chips = describe_filters(query, st.language)
     out.filters.extend(chips)
     out.card(result)
@@ -120,7 +121,9 @@ def sort_last_search(app: Services, st: SessionState, sort: SortOrder, out: Repl
     if st.last_search is None:
         return False
     st.last_search = replace(st.last_search, sort=sort, page=1)
-    out.card(app.catalog.search(st.last_search))
+    result = app.catalog.search(st.last_search)
+    st.shown = result.items
+    out.card(result)
     out.filters.extend(describe_filters(st.last_search, st.language))
     out.add("Sorted.", "已为您重新排序。")
     return True
@@ -130,6 +133,7 @@ def recommend(app: Services, st: SessionState, q: Understood, out: ReplyBuilder)
     if st.customer_code:
         recs = app.recommendations.for_customer(st.customer_code, limit=5)
         if recs:
+            st.shown, st.recommended = tuple(r.product for r in recs), tuple(recs)
             out.card(recs)
             out.add("Based on your purchases and what you browsed, you may like these. Each says why.",
                     "根据您的购买和浏览记录，为您推荐以下商品，每件都附有推荐理由。")
@@ -137,17 +141,28 @@ def recommend(app: Services, st: SessionState, q: Understood, out: ReplyBuilder)
     sku = _product_sku(st, q)
     similar = app.catalog.similar(sku, limit=5) if sku else ()
     if similar:
-        out.card(tuple(s.summary for s in similar))
+        st.shown = tuple(s.summary for s in similar)
+        out.card(st.shown)
         out.add("Here are similar products.", "为您推荐以下相似商品。")
         return
     query, found = search_query(q)
     query = replace(query, sort=SortOrder.RATING, page_size=5)
     result = app.catalog.search(query)
-    st.last_search = query
+    st.last_search, st.shown = query, result.items
     out.card(result)
     out.filters.extend(describe_filters(query, st.language))
     out.add("These are our best-rated picks" + (" for those conditions." if found else ". Sign in for personal picks."),
             "这些是评分最高的商品" + ("。" if found else "。登录后可获得个性化推荐。"))
+
+
+def explain_recommendation(st: SessionState, out: ReplyBuilder) -> bool:
+    """Why the product in focus (or the first one) was recommended, from the signals that ranked it."""
+    if not st.recommended:
+        return False
+    chosen = next((r for r in st.recommended if r.product.sku == st.current_product), st.recommended[0])
+    out.add(f"I recommended {chosen.product.name_en} because: {chosen.why('en')}.",
+            f"推荐「{chosen.product.name_zh}」的原因：{chosen.why('zh')}。")
+    return True
 
 
 def assembly_help(app: Services, st: SessionState, q: Understood, out: ReplyBuilder, guides: frozenset[str]) -> None:

@@ -32,6 +32,40 @@ class Understood(Protocol):
     def primary_language(self) -> str: ...
 
 
+_ORDINAL_ZH = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_ORDINAL_EN = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+               "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8}
+_LIST_REF_ZH = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|款|件|种|台|只|条|项)?"
+                          r"(?!\s*(?:次|遍|天|步|周|年|月|期|名|位|页))")
+_LIST_REF_EN = re.compile(r"\b(?:the\s+)?(" + "|".join(_ORDINAL_EN) + r")\b(?:\s+(?:one|item|product|option))?|"
+                          r"\b(?:number|no\.?|#)\s*(\d{1,2})\b", re.I)
+_LAST_REF = re.compile(r"\bthe last one\b|最后一个|最后那个", re.I)
+_CHEAPEST_REF = re.compile(r"\bcheap(?:er|est)\s+one\b|便宜的那(?:个|款)|最便宜的(?:那个|那款)?", re.I)
+_DEAREST_REF = re.compile(r"\b(?:more\s+)?expensive\s+one\b|\bpricier\s+one\b|贵的那(?:个|款)|最贵的(?:那个|那款)?", re.I)
+
+
+def list_reference(text: str, count: int) -> int | str | None:
+    """Which item of a list of ``count`` a turn points at: a 0-based index, "cheapest", "dearest", or None."""
+    if count <= 0:
+        return None
+    if _CHEAPEST_REF.search(text):
+        return "cheapest"
+    if _DEAREST_REF.search(text):
+        return "dearest"
+    if _LAST_REF.search(text):
+        return count - 1
+    m = _LIST_REF_ZH.search(text)
+    if m:
+        raw = m.group(1)
+        n = int(raw) if raw.isdigit() else _ORDINAL_ZH[raw]
+    else:
+        m2 = _LIST_REF_EN.search(text)
+        if m2 is None:
+            return None
+        n = _ORDINAL_EN[m2.group(1).lower()] if m2.group(1) else int(m2.group(2))
+    return n - 1 if 1 <= n <= count else None
+
+
 def entity(q: Understood, kind: EntityKind) -> Entity | None:
     found = [e for e in q.entities if e.kind == kind]
     return max(found, key=lambda e: e.confidence) if found else None

@@ -18,6 +18,20 @@ INTENT_CHOICES: dict[Intent, tuple[str, str]] = {
     Intent.ASSEMBLY_HELP: ("Assembly help", "安装指引"),
     Intent.COMPLAINT: ("Make a complaint", "投诉"),
     Intent.HUMAN_AGENT: ("Talk to a person", "转人工"),
+    Intent.CANCEL_ORDER: ("Cancel an order", "取消订单"),
+    Intent.CHANGE_ADDRESS: ("Change the address", "修改地址"),
+    Intent.URGE_SHIPPING: ("Ship my order sooner", "催发货"),
+    Intent.RETURN_POLICY: ("Return rules", "退换货规则"),
+    Intent.INVOICE: ("Invoice", "发票"),
+    Intent.PRICE_PROTECTION: ("Price protection", "价保"),
+    Intent.COUPON_PROMOTION: ("Coupons and offers", "优惠券与活动"),
+    Intent.SHIPPING_FEE: ("Shipping fee", "运费"),
+    Intent.WARRANTY_REPAIR: ("Warranty repair", "保修维修"),
+    Intent.INSTALLATION_SERVICE: ("Book installation", "预约安装"),
+    Intent.SIZE_ADVICE: ("Size advice", "尺码建议"),
+    Intent.EXPLAIN_RECOMMENDATION: ("Why this recommendation", "推荐理由"),
+    Intent.PAYMENT_ISSUE: ("Payment problem", "付款问题"),
+    Intent.RESTOCK_ALERT: ("Back-in-stock alert", "到货提醒"),
 }
 
 

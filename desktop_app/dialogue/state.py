@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from desktop_app.fusion.hypothesis import Hypothesis
+from desktop_app.nlu.cues import REPEATS, THREATS, WAITING
 from desktop_app.nlu.types import Emotion, EmotionLabel, Intent
-from desktop_app.service.types import Outcome, ReturnKind, ReturnReason, SearchQuery
+from desktop_app.service.types import Outcome, ProductSummary, Recommendation, ReturnKind, ReturnReason, SearchQuery
 
 #: How many calm turns a strong feeling is remembered for ("都等好久了" then a bare "1234").
 MOOD_MEMORY_TURNS = 3
+#: Escalation at which the conversation goes to a person, urgently, whatever the turn asked.
+ESCALATION_HANDOFF = 3
 
 FormStep = Literal["order", "phone", "item", "reason", "confirm"]
 
@@ -43,6 +46,10 @@ class SessionState:
     pending_intent: str | None = None
     current_product: str | None = None
     last_search: SearchQuery | None = None
+    #: The products of the last list shown, in order: "第二个", "the cheaper one" point into it.
+    shown: tuple[ProductSummary, ...] = ()
+    #: The last personal recommendations with their reasons: "why did you recommend that?".
+    recommended: tuple[Recommendation, ...] = ()
     form: ReturnForm | None = None
     consecutive_failures: int = 0
     last_intent: Intent | None = None
@@ -53,6 +60,29 @@ class SessionState:
     #: Non-verbal hypotheses (vision, QR) waiting to be fused with this turn's words.
     observations: list[Hypothesis] = field(default_factory=list)
     mood_age: int = 0
+    #: 0 calm; grows with angry turns, threats, waiting and having to ask again; calm turns let it settle.
+    escalation: int = 0
+    #: What raised it, for the agent's summary ("threat", "asked again", "long wait", "angry").
+    escalation_causes: list[str] = field(default_factory=list)
+
+    def escalate(self, emotion: Emotion, *, asked_again: bool) -> int:
+        """Update the conversation's escalation with one turn and return it."""
+        causes = []
+        cues = {cue.rpartition(":")[2] for cue in emotion.cues}  # fused cues carry their modality ("text:12315")
+        if THREATS & cues:
+            causes += ["threat", "threat"]  # a threat weighs twice
+        if asked_again or REPEATS & cues:
+            causes.append("asked again")
+        if WAITING & cues and emotion.label in (EmotionLabel.ANGRY, EmotionLabel.ANXIOUS):
+            causes.append("long wait")
+        if emotion.label == EmotionLabel.ANGRY and emotion.intensity >= 0.5:
+            causes.append("angry")
+        if causes:
+            self.escalation += len(causes)
+            self.escalation_causes += [c for c in dict.fromkeys(causes) if c not in self.escalation_causes]
+        elif emotion.label in (EmotionLabel.NEUTRAL, EmotionLabel.SATISFIED):
+            self.escalation = max(0, self.escalation - 1)
+        return self.escalation
 
     def remember_mood(self, emotion: Emotion) -> Emotion:
         """The feeling to act on this turn: this turn's, or a recent stronger one not yet resolved."""

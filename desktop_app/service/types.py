@@ -43,12 +43,13 @@ class Outcome(StrEnum):
     NOT_FOUND = "not_found"
     HANDED_OFF = "handed_off"
     SMALL_TALK = "small_talk"
+    UNSUPPORTED = "unsupported"  # understood, but the assistant cannot do it yet (a person can)
     #: Set afterwards on a failed turn when the customer had to ask the same thing again.
     REPHRASED = "rephrased"
 
 
 #: Outcomes that count as the assistant failing the customer this turn.
-FAILURES = frozenset({Outcome.CLARIFY, Outcome.NOT_FOUND})
+FAILURES = frozenset({Outcome.CLARIFY, Outcome.NOT_FOUND, Outcome.UNSUPPORTED})
 
 
 @dataclass(frozen=True)

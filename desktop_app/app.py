@@ -72,7 +72,9 @@ class App:
             from desktop_app.nlu.lexicon import ProductEntry, ProductLexicon
             from desktop_app.nlu.understand import Understander
 
-            lexicon = ProductLexicon.from_entries(ProductEntry(sku, en, zh) for sku, en, zh in self.catalog.names())
+            # The SKU is a name too: "PHN-QL-E3 有货吗" asks about that product.
+            lexicon = ProductLexicon.from_entries(ProductEntry(sku, en, zh, aliases=(sku,))
+                                                  for sku, en, zh in self.catalog.names())
             understander = Understander(lexicon=lexicon, brands=BrandLexicon(self.catalog.brands()))
             channel = "kiosk" if self.settings.kiosk else "laptop"
             self._assistant = Assistant(understander, DialogueManager(self, guides=self.guides, channel=channel))

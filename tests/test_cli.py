@@ -104,3 +104,14 @@ def test_privacy_export_to_private_file(cli, tmp_path):
     code, _, _ = cli("privacy", "export", "C003", "--out", str(target))
     assert code == 0 and json.loads(target.read_text())["customer"]["code"] == "C003"
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_ask_session_reports_the_task_each_follow_up_serves(cli, tmp_path):
+    batch = tmp_path / "in.txt"
+    batch.write_text("500到800元之间的快充防水手机\n要黑色的\n第二个呢\n它多少钱\n", encoding="utf-8")
+    code, out, _ = cli("--lang", "zh", "ask", "--batch", str(batch), "--json", "--session")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["intent"] for r in rows] == [
+        "product_search", "product_search", "product_question", "product_question"]
+    assert rows[2]["understood_intent"] != "product_question"  # the words alone did not say it
+    assert {"intent", "confidence", "emotion", "reply"} <= set(rows[0])

@@ -307,3 +307,24 @@ def test_why_a_recommendation_was_made_is_answered_from_its_signals(assistant):
     why = assistant.ask(st, "why did you recommend the second one?").reply
     assert why.intent == "explain_recommendation" and recs[1].product.name_en in why.text
     assert recs[1].why("en") in why.text
+
+
+def test_the_order_the_customer_describes_is_the_one_shown(app, assistant):
+    orders = app.orders.orders_of("C001")
+    watch = next(o for o in orders if any(ln.product.category == "smartwatch" for ln in o.lines))
+    st = assistant.new_session(language="zh", customer_code="C001")
+    shown = [c for c in assistant.ask(st, "我买的手表到哪了").reply.cards if isinstance(c, OrderView)]
+    assert [v.order_number for v in shown] == [watch.order_number]
+    now = app.clock.now()
+    last_week = [o for o in orders if abs((o.placed_at - now).days + 7) <= 3]
+    st = assistant.new_session(language="zh", customer_code="C001")
+    shown = [c for c in assistant.ask(st, "我上周买的东西到哪了").reply.cards if isinstance(c, OrderView)]
+    assert shown and shown[0].order_number in {o.order_number for o in last_week}
+
+
+def test_a_city_in_a_product_question_gives_that_citys_delivery_estimate(app, assistant):
+    st = assistant.new_session(language="zh")
+    assistant.ask(st, "青岚E3多少钱啊")
+    answer = [c for c in assistant.ask(st, "寄到哈尔滨几天").reply.cards if isinstance(c, ProductAnswer)][0]
+    expected = app.catalog.answer(answer.product.summary.sku, destination_city="哈尔滨").delivery
+    assert answer.delivery == expected

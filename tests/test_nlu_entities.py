@@ -91,3 +91,28 @@ def test_product_lexicon_fuzzy_both_languages() -> None:
     assert found[EntityKind.PRODUCT][0].value == "PH-1" and EntityKind.QUANTITY not in found
     # A generic word alone never names a product.
     assert EntityKind.PRODUCT not in kinds("is this tent waterproof", lex)
+
+
+def test_context_entities_cities_order_states_and_body_measurements() -> None:
+    from desktop_app.nlu.entities import extract_entities
+    from desktop_app.nlu.types import EntityKind as K
+
+    def found(text: str) -> set[tuple[str, str, str]]:
+        return {(e.kind.value, e.value, e.key) for e in extract_entities(text)
+                if e.kind in (K.CITY, K.ORDER_STATE, K.BODY)}
+
+    assert found("寄到哈尔滨几天") == {("city", "哈尔滨", "")}
+    assert found("how long to ship to Shanghai") == {("city", "上海", "")}
+    assert found("还没发货的那个怎么样了") == {("order_state", "paid", "")}
+    assert found("身高175 体重70kg穿什么码") == {("body", "175", "height_cm"), ("body", "70", "weight_kg")}
+    assert found("我一米七五，130斤") == {("body", "175", "height_cm"), ("body", "65", "weight_kg")}
+    assert found("这个背包重1.2kg吗") == set()  # a product's weight, not the customer's
+    assert found("5000mAh的手机") == set()
+
+
+def test_a_sku_code_names_its_product() -> None:
+    from desktop_app.nlu.lexicon import ProductEntry, ProductLexicon
+
+    lexicon = ProductLexicon.from_entries([ProductEntry("PHN-QL-E3", "Qinglan E3 phone", "青岚 E3 手机",
+                                                        aliases=("PHN-QL-E3",))])
+    assert [e.value for e in lexicon.match("PHN-QL-E3 有货吗")] == ["PHN-QL-E3"]

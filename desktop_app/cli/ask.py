@@ -17,7 +17,10 @@ def exchange_json(ex: Exchange) -> dict[str, object]:
     return {
         "text": t.text,
         "language": t.language,
-        "intent": t.intent.value,
+        # The task the turn served: "手机后四位6630" answering the refund question is refund_status,
+        # "要黑色的" after a search is product_search. What the words alone said is understood_intent.
+        "intent": r.intent or t.intent.value,
+        "understood_intent": t.intent.value,
         "confidence": round(t.confidence, 4),
         "is_confident": t.is_confident,
         "secondary_intents": [i.value for i, _ in t.secondary_intents],

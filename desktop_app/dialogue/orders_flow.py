@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from desktop_app.core.errors import AccessDenied, AppError, InvalidInput, NotFound
 from desktop_app.dialogue.reply import Outcome, ReplyBuilder
 from desktop_app.dialogue.services import Services
@@ -22,10 +24,14 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
         ref_entity = None
     else:
         last4 = last4_entity.value if last4_entity else None
-    ref = ref_entity.value if ref_entity else (st.pending_order_ref or st.current_order)
+    ref = ref_entity.value if ref_entity else st.pending_order_ref
+    if ref is None and st.customer_code and _describes_an_order(q):
+        # "我买的手表到哪了", "the one that hasn't shipped": the words pick among the customer's orders.
+        ref = _likely_order(app.orders.orders_of(st.customer_code), intent, q, app.clock.now())
+    ref = ref or st.current_order
     if ref is None:
         if st.customer_code:
-            ref = _likely_order(app.orders.orders_of(st.customer_code), intent)
+            ref = _likely_order(app.orders.orders_of(st.customer_code), intent, q, app.clock.now())
         if ref is None:
             st.pending_intent = intent
             out.add("Could you tell me your order number? The last four digits are fine together with "
@@ -71,8 +77,44 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
     return view
 
 
-def _likely_order(orders: tuple[OrderView, ...], intent: str) -> str | None:
-    """The signed-in customer's order this is probably about, newest first within each preference."""
+_HINTS = (EntityKind.ORDER_STATE, EntityKind.CATEGORY, EntityKind.PRODUCT, EntityKind.RELATIVE_DATE)
+
+
+def _describes_an_order(q: Understood) -> bool:
+    return any(entity(q, kind) for kind in _HINTS)
+
+
+def _matches(order: OrderView, q: Understood, now: datetime) -> bool:
+    """Whether the order fits every hint the turn gives: its state, what is in it, when it was bought."""
+    state = entity(q, EntityKind.ORDER_STATE)
+    if state is not None:
+        wanted = state.value
+        if wanted == "delayed":
+            if not (order.is_late or order.status == OrderStatus.DELAYED):
+                return False
+        elif wanted == "in_transit":
+            if order.status not in (OrderStatus.SHIPPED, OrderStatus.IN_TRANSIT, OrderStatus.DELAYED):
+                return False
+        elif order.status.value != wanted:
+            return False
+    category, product = entity(q, EntityKind.CATEGORY), entity(q, EntityKind.PRODUCT)
+    if category is not None and all(line.product.category != category.value for line in order.lines):
+        return False
+    if product is not None and all(line.product.sku != product.value for line in order.lines):
+        return False
+    when = entity(q, EntityKind.RELATIVE_DATE)
+    if when is not None and when.key == "point" and when.value.lstrip("-").isdigit():
+        target = now + timedelta(days=int(when.value))
+        if abs((order.placed_at - target).days) > max(3, abs(int(when.value)) // 2):
+            return False
+    return True
+
+
+def _likely_order(orders: tuple[OrderView, ...], intent: str, q: Understood, now: datetime) -> str | None:
+    """The signed-in customer's order this is probably about: those fitting the turn's hints, then
+    newest first within each preference of the intent."""
+    if _describes_an_order(q):
+        orders = tuple(o for o in orders if _matches(o, q, now))  # none fits: ask, rather than show the wrong one
     if not orders:
         return None
     if intent in ("logistics_delay", "complaint"):

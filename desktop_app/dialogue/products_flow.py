@@ -48,8 +48,9 @@ def product_question(app: Services, st: SessionState, q: Understood, out: ReplyB
                 "请问是哪款商品？可以告诉我商品名称，或先搜索再选择。")
         out.outcome = Outcome.CLARIFY
         return
+    city = entity(q, EntityKind.CITY)
     try:
-        answer = app.catalog.answer(sku)
+        answer = app.catalog.answer(sku, destination_city=city.value if city else None)
     except AppError as exc:
         out.add(exc.message, exc.message_zh)
         out.outcome = Outcome.NOT_FOUND

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from typing import Generic, TypeVar
 
 from desktop_app.fusion.hypothesis import EntityClaim, Hypothesis, Modality
-from desktop_app.nlu.types import Entity, NluResult
+from desktop_app.nlu.types import Entity, EntityKind, NluResult
 
 T = TypeVar("T")
 
@@ -27,9 +27,15 @@ class HypothesisProducer(ABC, Generic[T]):
         """Turn one input into a hypothesis stamped ``at`` (the collector's clock)."""
 
 
+#: Kinds whose key says which slot the value fills (an attribute's name, a date's point or duration,
+#: height or weight); for the others the key only repeats the kind and the slot is the kind alone.
+KEYED_KINDS = frozenset({EntityKind.ATTRIBUTE, EntityKind.RELATIVE_DATE, EntityKind.BODY})
+
+
 def entity_claim(entity: Entity) -> EntityClaim:
     value = entity.price if entity.price is not None else entity.value
-    return EntityClaim(entity.kind.value, value, entity.confidence, entity.key if entity.kind.value == "attribute" else "", entity.partial)
+    key = entity.key if entity.kind in KEYED_KINDS else ""
+    return EntityClaim(entity.kind.value, value, entity.confidence, key, entity.partial)
 
 
 def hypothesis_from_nlu(

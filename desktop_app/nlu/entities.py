@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from desktop_app.nlu.brands import BrandLexicon
+from desktop_app.nlu.entities_context import extract_context
 from desktop_app.nlu.entities_price import extract_prices
 from desktop_app.nlu.entities_vocab import extract_number_attributes, extract_vocabulary
 from desktop_app.nlu.lexicon import ProductLexicon
@@ -164,6 +165,7 @@ def extract_entities(
     found += prices
     found += _last_four(text, taken)
     found += _dates(text, taken)
+    found += extract_context(text, taken)
     if brands is not None:
         named = [b for b in brands.match(text) if not any(b.start < e and s < b.end for s, e in taken)]
         # A brand is named even inside a product's name (the product lexicon reads the same words),

@@ -60,6 +60,9 @@ class EntityKind(StrEnum):
     BRAND = "brand"  # value: the brand exactly as the store spells it ("青岚 Qinglan"), from the injected list
     QUANTITY = "quantity"
     RELATIVE_DATE = "relative_date"  # value: signed day offset ("-1" = yesterday); key "point"/"duration"
+    CITY = "city"  # value: the city's Chinese name, as the store writes places ("哈尔滨" for "Harbin")
+    ORDER_STATE = "order_state"  # value: an OrderStatus value the words point at ("还没发货的那个" → paid)
+    BODY = "body"  # key "height_cm" or "weight_kg": the customer's own measurements, for size advice
     GUIDE_STEP = "guide_step"  # value: 1-based step of an assembly guide (from a QR code or the parts seen)
 
 

@@ -1,19 +1,10 @@
 """The service-desk window: action bar, conversation, voice bar, inline forms, and side panels.
 
-Typed text, speech and the camera all go to the assistant (understanding → fusion → dialogue)
-through the chat handler; the structured-action forms call the services directly. Everything
-runs off the GUI thread and comes back as cards; the window holds no business rules. The
-right-hand tabs hold the camera, the debug panel (laptop mode only), help, and 3D guides, added
-with :meth:`MainWindow.add_side_panel`.
-
-The window composes plain helpers, each given what it works with when it is built: a
-:class:`~desktop_app.ui.forms.actions.FormController` (the structured-action forms), a
-:class:`~desktop_app.ui.shell.media.MediaController` (microphone, speaker and camera with
-``media=True``) with its :class:`~desktop_app.ui.shell.media.LoadProgress`, and on a kiosk a
-:class:`~desktop_app.ui.kiosk.mode.KioskMode` (attract screen and idle timeout). Kiosk: large
-touch targets, an idle timeout that ends the session and wipes it, settings behind the operator
-PIN and no file dialogs. Laptop: a signed-in member (their history drives recommendations), the
-debug panel and the settings dialog.
+Typed text, speech and the camera all go to the assistant through the chat handler; the forms call
+the services directly; everything runs off the GUI thread and comes back as cards, and the window
+holds no business rules. It composes plain helpers, each given what it works with when built: a
+``FormController`` (forms), a ``MediaController`` with its ``LoadProgress`` (microphone, speaker
+and camera), and on a kiosk a ``KioskMode`` (attract screen, idle wipe, operator PIN).
 """
 
 from __future__ import annotations

@@ -71,5 +71,8 @@ def clarify(out: ReplyBuilder, candidates: list[Intent]) -> None:
                 f"为了准确帮到您，请问您是想{listing_zh}？")
         out.suggest(*options)
     else:
-        out.add("Sorry, I did not quite get that. Could you say it another way?", "抱歉，我没太明白，您能换个说法吗？")
+        out.add("Sorry, I did not quite get that. Could you say it another way, or pick one of these?",
+                "抱歉，我没太明白，您能换个说法，或选择下面的一项吗？")
+        out.suggest(INTENT_CHOICES[Intent.ORDER_STATUS], INTENT_CHOICES[Intent.PRODUCT_SEARCH],
+                    INTENT_CHOICES[Intent.HUMAN_AGENT])
     out.outcome = Outcome.CLARIFY

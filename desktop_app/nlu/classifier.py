@@ -157,8 +157,10 @@ class LinearTextModel(Generic[L]):
         calibrated: CalibratedClassifierCV = pipeline.named_steps["clf"]
         self._classes: list[L] = [label(c) for c in calibrated.classes_]
         folds = calibrated.calibrated_classifiers_
-        # (folds, classes, features); float32 halves the cached model (≈30 MB for the intents) at no cost in accuracy
-        self._coef: NDArray[np.float32] = np.stack([f.estimator.coef_ for f in folds]).astype(np.float32)
+        # (folds, features, classes), float32 and contiguous: half the cached model, and the product with a
+        # float32 sparse row needs no conversion or copy of the weights per call.
+        coef = np.stack([f.estimator.coef_ for f in folds]).transpose(0, 2, 1)
+        self._coef: NDArray[np.float32] = np.ascontiguousarray(coef, dtype=np.float32)
         self._intercept: NDArray[np.float64] = np.stack([f.estimator.intercept_ for f in folds])  # (folds, classes)
         self._a: NDArray[np.float64] = np.array([[c.a_ for c in f.calibrators] for f in folds])
         self._b: NDArray[np.float64] = np.array([[c.b_ for c in f.calibrators] for f in folds])
@@ -168,11 +170,11 @@ class LinearTextModel(Generic[L]):
         return list(self._classes)
 
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        x = self._features.transform(list(texts))
+        x = self._features.transform(list(texts)).astype(np.float32)
         out: NDArray[np.float64] = np.zeros((x.shape[0], len(self._classes)))
         folds = len(self._coef)  # the first axis: one calibrated SVM per cross-validation fold
         for k in range(folds):
-            decision = np.asarray(x @ self._coef[k].T) + self._intercept[k]
+            decision = np.asarray(x @ self._coef[k], dtype=np.float64) + self._intercept[k]
             proba = 1.0 / (1.0 + np.exp(self._a[k] * decision + self._b[k]))
             total = proba.sum(axis=1, keepdims=True)
             out += np.divide(proba, total, out=np.full_like(proba, 1 / proba.shape[1]), where=total != 0)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -75,10 +76,13 @@ def verify_resources(directory: Path) -> None:
 class SentenceEncoder:
     """Lazily loaded, checksum-verified, thread-safe encoder: ``encode(texts) -> (n, 512) float32``."""
 
-    def __init__(self, *, threads: int = 1) -> None:
+    def __init__(self, *, threads: int = 1, remember: int = 512) -> None:
         self._threads = threads
         self._model: Encoder | None = None
         self._lock = threading.Lock()
+        #: The last texts encoded: the intent and the emotion model read the same sentence in one turn.
+        self._recent: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
+        self._remember = remember
 
     def _load(self) -> Encoder:
         with self._lock:
@@ -95,8 +99,21 @@ class SentenceEncoder:
     def encode(self, texts: list[str]) -> NDArray[np.float32]:
         if not texts:
             return np.zeros((0, DIMENSIONS), np.float32)
-        vectors = np.asarray(self._load().encode(list(texts)), dtype=np.float32)
-        return vectors.reshape(len(texts), DIMENSIONS)
+        with self._lock:
+            known = {t: self._recent[t] for t in texts if t in self._recent}
+            for text in known:
+                self._recent.move_to_end(text)
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = np.asarray(self._load().encode(missing), dtype=np.float32).reshape(len(missing), DIMENSIONS)
+            known.update(zip(missing, fresh))
+            with self._lock:
+                for text, vector in zip(missing, fresh):
+                    self._recent[text] = vector
+                while len(self._recent) > self._remember:
+                    self._recent.popitem(last=False)
+        out = np.stack([known[t] for t in texts])
+        return out
 
 
 _shared: SentenceEncoder | None = None

@@ -10,7 +10,7 @@ from desktop_app.dialogue.reply import GuideOffer, Outcome, ReplyBuilder
 from desktop_app.dialogue.services import Services
 from desktop_app.dialogue.slots import Understood, describe_filters, entities, entity, search_query
 from desktop_app.dialogue.state import SessionState
-from desktop_app.nlu.types import EntityKind
+from desktop_app.nlu.types import EntityKind, Intent
 from desktop_app.service.types import SearchQuery, SortOrder, yuan
 
 
@@ -85,8 +85,8 @@ def product_question(app: Services, st: SessionState, q: Understood, out: ReplyB
 
 
 def search(app: Services, st: SessionState, q: Understood, out: ReplyBuilder) -> None:
-    refine = st.last_search is not None and not entity(q, EntityKind.CATEGORY) and st.last_intent in {
-        "product_search", "recommendation"}
+    refine = st.last_search is not None and not entity(q, EntityKind.CATEGORY) and st.last_intent in (
+        Intent.PRODUCT_SEARCH, Intent.RECOMMENDATION)
     query, found = search_query(q, st.last_search if refine else None)
     if not found and not refine:
         query = SearchQuery(text=q.text[:60], page_size=8)

@@ -186,7 +186,9 @@ def train_emotion(data_dir: Path | None = None) -> EmotionModel:
 
 
 def load_or_train_emotion(cache_dir: Path | None = None, data_dir: Path | None = None) -> EmotionModel:
-    salt = f"plain={','.join(sorted(PLAIN_REQUEST_INTENTS))};n={PLAIN_REQUESTS}"
+    # The calm requests are chosen with the lexicon, so a lexicon change retrains too.
+    lexicon = ";".join(f"{w}={label.value}:{weight}" for w, (label, weight) in sorted(_LEXICON.items()))
+    salt = f"plain={','.join(sorted(PLAIN_REQUEST_INTENTS))};n={PLAIN_REQUESTS};lexicon={lexicon}"
     return load_or_fit("emotion", EMOTION_FILES + TRAIN_FILES, EmotionModel, train_emotion, cache_dir, data_dir, salt)
 
 

@@ -34,3 +34,17 @@ def test_sql_like_text_and_brand_names_are_not_complaints(nlu: Understander) -> 
     for text in ("'; DROP TABLE orders;--", "Qinglan", "PHN-QL-E3"):
         result = nlu.understand(text)
         assert result.emotion.label != EmotionLabel.ANGRY and result.intent.value != "complaint", text
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("great, it is broken again", EmotionLabel.ANGRY),
+    ("真是谢谢你们了，又发错了", EmotionLabel.ANGRY),
+    ("oh perfect, another delay. love it", EmotionLabel.ANGRY),
+    ("谢谢，又快又好", EmotionLabel.SATISFIED),  # 又…又… is praise, not "again"
+    ("thanks again!", EmotionLabel.SATISFIED),
+    ("perfect, it arrived early", EmotionLabel.SATISFIED),
+])
+def test_praise_about_something_that_went_wrong_is_sarcasm(text: str, label: EmotionLabel) -> None:
+    from desktop_app.nlu.emotion import lexicon_emotion
+
+    assert lexicon_emotion(text).label == label

@@ -79,6 +79,13 @@ _INTENSIFIERS = re.compile(r"太|非常|特别|真的|真是|超级|超|极其|�
 _WAITED = re.compile(r"都等|等了\S{0,4}(?:天|周|星期|个月)|好几天|一个星期了|days? (?:now|already)|for (?:days|weeks|ages)|weeks? now", re.I)
 
 
+#: Words that say something went wrong; praise next to them is read as sarcasm.
+_BAD_SITUATION = re.compile(
+    r"\b(?:broken|wrong|missing|stuck|damaged|late|delayed|delay)\b|\bcopy[- ]?paste|\bas usual\b|"
+    r"\b(?:broken|late|wrong|down|out of stock) again\b|\banother (?:delay|excuse|week|update)\b|"
+    r"又(?:是|发错|坏|延误|没|慢|来|拖)|还是没|还没(?:到|发|收到|退)|延误|坏了|发错|没到|没收到|破了|漏了|缺了", re.I)
+
+
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern[str]:
     words = sorted([*_LEXICON, *_NEUTRALISERS], key=len, reverse=True)
@@ -131,6 +138,11 @@ def lexicon_emotion(text: str) -> Emotion:
     if _WAITED.search(text):
         scores[X] += 1.0
         cues.append("long wait")
+    if scores[S] > 0 and (scores[A] > 0 or _BAD_SITUATION.search(text)):
+        # Praise about something that went wrong is sarcasm: "great, broken again", "真是谢谢你们，又发错了".
+        scores[A] += scores[S]
+        scores[S] = 0.0
+        cues.append("sarcasm")
     total = sum(scores.values())
     if total == 0:
         return Emotion()

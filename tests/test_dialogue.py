@@ -328,3 +328,23 @@ def test_a_city_in_a_product_question_gives_that_citys_delivery_estimate(app, as
     answer = [c for c in assistant.ask(st, "寄到哈尔滨几天").reply.cards if isinstance(c, ProductAnswer)][0]
     expected = app.catalog.answer(answer.product.summary.sku, destination_city="哈尔滨").delivery
     assert answer.delivery == expected
+
+
+def test_a_request_the_assistant_cannot_do_yet_is_not_counted_as_resolved(app, assistant):
+    resolved = assistant.new_session(language="en")
+    assistant.ask(resolved, "phones under 800 yuan")
+    unsupported = assistant.new_session(language="en")
+    assistant.ask(unsupported, "I need an invoice for my order")
+    stats = resolution_stats(app.db)
+    assert (stats.conversations, stats.resolved, stats.unsupported) == (2, 1, 1)
+
+
+def test_a_late_order_is_mentioned_when_another_one_is_shown(app, assistant):
+    late = [o for o in app.orders.orders_of("C001") if o.is_late]
+    assert late, "the demo customer C001 has a delayed order"
+    st = assistant.new_session(language="zh", customer_code="C001")
+    reply = assistant.ask(st, "我的订单什么时候到？").reply
+    shown = [c for c in reply.cards if isinstance(c, OrderView)][0]
+    assert not shown.is_late and late[0].masked_number in reply.text
+    follow = assistant.ask(st, f"订单{late[0].order_number[-4:]}到哪了").reply
+    assert [c.order_number for c in follow.cards if isinstance(c, OrderView)] == [late[0].order_number]

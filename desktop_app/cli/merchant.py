@@ -28,7 +28,8 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Handoff queue: {len(queue)} waiting" + (f" (first: #{queue[0].ticket_id} {queue[0].priority.name})"
                                                     if queue else ""))
     print(f"Resolution rate: {stats.rate:.0%} of {stats.conversations} conversations "
-          f"(handed off {stats.handed_off}, rephrased {stats.rephrased}, rated down {stats.rated_down})")
+          f"(handed off {stats.handed_off}, rephrased {stats.rephrased}, rated down {stats.rated_down}, "
+          f"could not help yet {stats.unsupported})")
     print(f"Recommendation fairness over {fairness.slots} slots: "
           f"price parity gap by language ×{fairness.parity_gap('language'):.2f}, by city ×{fairness.parity_gap('city'):.2f}")
     for e in sorted(fairness.flagged, key=lambda e: e.ratio):

@@ -152,8 +152,21 @@ def order_status(app: Services, st: SessionState, q: Understood, out: ReplyBuild
     else:
         out.add(f"Order {view.masked_number} is {status_en}, expected by {view.promised_by:%m-%d}.{where_en}",
                 f"订单{view.masked_number}状态：{status_zh}，预计 {view.promised_by:%m-%d} 前送达。{where_zh}")
+    _mention_late_orders(app, st, q, view, out)
     out.suggest(("Return an item", "申请退货"), ("Talk to a person", "转人工"))
     return view
+
+
+def _mention_late_orders(app: Services, st: SessionState, q: Understood, shown: OrderView, out: ReplyBuilder) -> None:
+    """A signed-in customer asking about "my order" hears about any other order that is late too."""
+    if not st.customer_code or entity(q, EntityKind.ORDER_REF) or shown.is_late:
+        return
+    late = [o for o in app.orders.orders_of(st.customer_code) if o.is_late and o.order_number != shown.order_number]
+    for other in late[:2]:
+        tail = other.order_number[-4:]
+        out.add(f"Your order {other.masked_number} is late (promised by {other.promised_by:%m-%d}).",
+                f"另外，您的订单{other.masked_number}已延误（原定 {other.promised_by:%m-%d} 前送达）。")
+        out.suggest((f"Where is order {tail}?", f"订单{tail}到哪了"))
 
 
 def refund_status(app: Services, st: SessionState, q: Understood, out: ReplyBuilder, intent: str) -> None:

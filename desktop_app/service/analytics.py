@@ -1,7 +1,8 @@
 """Merchant figures computed from the turn records: resolution rate and what customers complain about.
 
 A conversation is resolved when it was not handed to a person, the customer never had to
-rephrase, and they did not rate it down (1–2 stars).
+rephrase, the assistant never had to say it cannot do what was asked, and they did not rate it
+down (1–2 stars).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ class ResolutionStats:
     handed_off: int
     rephrased: int
     rated_down: int
+    #: Conversations with a request the assistant understood but could not carry out.
+    unsupported: int = 0
 
     @property
     def rate(self) -> float:
@@ -35,12 +38,13 @@ def resolution_stats(db: Database) -> ResolutionStats:
                                           .where(Message.role == "assistant")):
             outcomes.setdefault(conv_id, set()).add(outcome or "")
         ratings = dict(s.execute(select(Conversation.id, Conversation.rating)).all())
-    handed = rephrased = down = resolved = 0
+    handed = rephrased = down = resolved = unsupported = 0
     for conv_id, seen in outcomes.items():
-        h, r = Outcome.HANDED_OFF in seen, Outcome.REPHRASED in seen
+        h, r, u = Outcome.HANDED_OFF in seen, Outcome.REPHRASED in seen, Outcome.UNSUPPORTED in seen
         d = (ratings.get(conv_id) or 5) <= 2
         handed += h
         rephrased += r
         down += d
-        resolved += not (h or r or d)
-    return ResolutionStats(len(outcomes), resolved, handed, rephrased, down)
+        unsupported += u
+        resolved += not (h or r or d or u)
+    return ResolutionStats(len(outcomes), resolved, handed, rephrased, down, unsupported)

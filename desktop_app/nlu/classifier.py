@@ -3,11 +3,11 @@ multilingual sentence embeddings (``embedding.py``) side by side → calibrated 
 
 The lexical block knows the shop's own words (退款, PHN-QL-E3, 木有); the embedding block knows
 paraphrase ("when will my article arrive" is near "where is my parcel") and the other language.
-Trained on the dev split's separately written sentences it is not: ``DEV_FILES`` are never trained on.
+The separately written dev files (``DEV_FILES``) measure them and are never trained on.
 
 Both are trained from the project's bilingual TSV files on first use and cached in the user cache dir
-under a key of the data files' sha256 and the scikit-learn version, so editing the data or
-upgrading sklearn retrains. The cached pickle is only loaded after its sha256 matches the digest
+under a key of the data files' sha256, the scikit-learn version, ``MODEL_VERSION`` and any other
+choice the caller names (``load_or_fit``'s salt), so editing the data or upgrading sklearn retrains. The cached pickle is only loaded after its sha256 matches the digest
 written beside it, so a truncated or swapped file is retrained rather than unpickled.
 """
 

@@ -20,12 +20,23 @@ from desktop_app.core.crypto import TextCipher, load_or_create_key
 from desktop_app.core.redact import KNOWN_NAMES
 from desktop_app.service.catalog import CatalogService
 from desktop_app.service.conversations import ConversationStore
+from desktop_app.service.coupons import CouponService
 from desktop_app.service.guide_stats import GuideStats
 from desktop_app.service.handoff import HandoffService
+from desktop_app.service.installation import InstallationService
+from desktop_app.service.invoices import InvoiceService
+from desktop_app.service.order_changes import OrderChangeService
 from desktop_app.service.orders import OrderService
+from desktop_app.service.policy import Policy, load_policy
+from desktop_app.service.price_protection import PriceProtectionService
 from desktop_app.service.privacy import PrivacyService
 from desktop_app.service.recommend import RecommendationService
+from desktop_app.service.refunds import RefundService
+from desktop_app.service.restock import RestockService
 from desktop_app.service.returns import ReturnService
+from desktop_app.service.shipping import ShippingService
+from desktop_app.service.sizing import SizeAdvisor
+from desktop_app.service.warranty import WarrantyService
 from desktop_app.store.db import Database
 from desktop_app.store.schema import Customer
 
@@ -53,6 +64,17 @@ class App:
     conversations: ConversationStore
     privacy: PrivacyService
     guide_stats: GuideStats
+    policy: Policy
+    refunds: RefundService
+    order_changes: OrderChangeService
+    invoices: InvoiceService
+    price_protection: PriceProtectionService
+    coupons: CouponService
+    shipping: ShippingService
+    warranty: WarrantyService
+    installation: InstallationService
+    sizing: SizeAdvisor
+    restock: RestockService
     guides: frozenset[str] = frozenset()
     _assistant: Assistant | None = None
     _assistant_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -86,6 +108,7 @@ class App:
 
 def build_app(settings: Settings | None = None) -> App:
     settings = settings or load_settings()
+    policy = load_policy(settings.resolved_policy_file)  # a bad policy file stops the start, before any write
     db = Database(settings.resolved_db_url)
     db.prepare()
     if settings.seed_demo and not db.has_products():
@@ -98,18 +121,30 @@ def build_app(settings: Settings | None = None) -> App:
     with db.session() as s:
         KNOWN_NAMES.add(s.scalars(select(Customer.name)).all())
     orders = OrderService(db, clock)
+    refunds = RefundService(db, clock, orders, policy)
     app = App(
         settings=settings,
         db=db,
         clock=clock,
         catalog=CatalogService(db, clock),
         orders=orders,
-        returns=ReturnService(db, clock, orders),
+        returns=ReturnService(db, clock, orders, policy),
         recommendations=RecommendationService(db),
         handoff=HandoffService(db, clock, cipher),
         conversations=ConversationStore(db, clock, cipher),
         privacy=PrivacyService(db, clock, cipher),
         guide_stats=GuideStats(db, clock),
+        policy=policy,
+        refunds=refunds,
+        order_changes=OrderChangeService(db, clock, orders, refunds, policy, cipher),
+        invoices=InvoiceService(db, clock, orders, cipher),
+        price_protection=PriceProtectionService(db, clock, orders, refunds, policy),
+        coupons=CouponService(db, clock),
+        shipping=ShippingService(db, policy),
+        warranty=WarrantyService(db, clock, orders, policy, cipher),
+        installation=InstallationService(db, clock, orders, policy),
+        sizing=SizeAdvisor(db, policy),
+        restock=RestockService(db, clock),
         guides=available_guides(settings.assets_dir),
     )
     app.privacy.purge_conversations(settings.retention_days)

@@ -34,6 +34,7 @@ from desktop_app.store.schema import (
     BrowsingEvent,
     Customer,
     Order,
+    PriceHistory,
     Product,
     ProductAttribute,
     ReturnRequest,
@@ -296,9 +297,11 @@ def _check_timelines(session: Session, anchor: datetime) -> None:
         picked = [e.occurred_at for e in o.events if e.code == "picked_up"]
         assert o.shipped_at == (picked[0] if picked else None)
         status = OrderStatus(o.status)
-        if status is OrderStatus.PAID:
+        if status in (OrderStatus.PAID, OrderStatus.UNPAID, OrderStatus.CANCELLED):
             assert codes in ([], ["created"]) and o.tracking_number is None
-            assert o.placed_at.date() >= anchor.date() - timedelta(days=1)
+            assert (o.paid_at is None) == (status is OrderStatus.UNPAID)
+            if status is not OrderStatus.CANCELLED:
+                assert o.placed_at.date() >= anchor.date() - timedelta(days=1)
         else:
             assert o.tracking_number and o.shipped_at is not None
         if status is OrderStatus.SHIPPED:
@@ -337,7 +340,10 @@ def _check_orders(session: Session) -> None:
         assert o.total_fen == sum(i.quantity * i.unit_price_fen for i in o.items) > 0
         for item in o.items:
             p = item.product
-            assert 0.85 * p.price_fen <= item.unit_price_fen <= p.price_fen
+            listed = session.scalars(select(PriceHistory.price_fen).where(
+                PriceHistory.product_id == p.id, PriceHistory.effective_at <= o.placed_at)
+                .order_by(PriceHistory.effective_at.desc()).limit(1)).one()  # the price when it was bought
+            assert 0.85 * listed <= item.unit_price_fen <= listed
             colours = [a.value for a in p.attributes if a.key == "colour"]
             sizes = [a.value for a in p.attributes if a.key == "size"]
             assert item.colour in colours if colours else item.colour is None

@@ -16,7 +16,8 @@ from desktop_app.store.schema import SCHEMA_VERSION, Base
 
 #: sha256 of the created schema (tables, columns, types, nullability) for each schema version.
 #: A failure here means the schema changed: bump SCHEMA_VERSION, add the step to MIGRATIONS, add the new hash.
-SCHEMA_FINGERPRINTS = {1: "8cc6e07efb4aebac1ebb386c941736c89ee0c9b50399537459b939e298f76c6b"}
+SCHEMA_FINGERPRINTS = {1: "8cc6e07efb4aebac1ebb386c941736c89ee0c9b50399537459b939e298f76c6b",
+                       2: "805b3a6b9f349d896477f24b89a5f8f3d97bb7bc8e306204e80210b626151372"}
 
 
 def _fresh(tmp_path: Path, name: str = "x.sqlite3") -> Database:
@@ -83,8 +84,9 @@ def test_store_without_a_version_row_is_refused(tmp_path):
     db.dispose()
 
 
-def test_older_store_without_a_migration_is_refused(tmp_path):
+def test_older_store_without_a_migration_is_refused(tmp_path, monkeypatch):
     db = _fresh(tmp_path)
+    monkeypatch.delitem(MIGRATIONS, SCHEMA_VERSION - 1)
     db.set_meta("schema_version", str(SCHEMA_VERSION - 1))
     with pytest.raises(SchemaMismatch, match=rf"No migration from schema v{SCHEMA_VERSION - 1} to v{SCHEMA_VERSION}"):
         Database(db.url).prepare()
@@ -158,3 +160,39 @@ def test_failed_migration_step_rolls_back_its_ddl(tmp_path, monkeypatch):
         assert "discount_fen" not in _columns(db, "products")
     finally:
         db.dispose()
+
+
+_V2_TABLES = ("price_history", "refunds", "order_changes", "invoices", "price_protection_claims", "coupons",
+              "coupon_uses", "warranty_tickets", "installation_bookings", "restock_alerts")
+
+
+def _v1_store(tmp_path: Path) -> Database:
+    """A store exactly as schema v1 made it (its fingerprint is checked), with one paid order."""
+    db = _fresh(tmp_path, "v1.sqlite3")
+    with db.engine.begin() as conn:
+        for table in _V2_TABLES:
+            conn.execute(text(f"DROP TABLE {table}"))
+        conn.execute(text("ALTER TABLE products DROP COLUMN return_exclusion"))
+        conn.execute(text("ALTER TABLE orders DROP COLUMN paid_at"))
+        conn.execute(text("ALTER TABLE orders DROP COLUMN pay_channel"))
+        conn.execute(text("DROP INDEX uq_case_per_item"))
+        conn.execute(text("UPDATE schema_meta SET value = '1' WHERE key = 'schema_version'"))
+        conn.execute(text(
+            "INSERT INTO orders (order_number, status, placed_at, promised_by, carrier, contact_phone, ship_city, "
+            "ship_address, total_fen) VALUES ('2611000000000001', 'paid', '2026-11-01 10:00:00.000000', "
+            "'2026-11-05 10:00:00.000000', 'SF', '13800000000', '上海', 'x', 100)"))
+    assert _fingerprint(db) == SCHEMA_FINGERPRINTS[1]
+    return db
+
+
+def test_v1_store_is_migrated_to_v2_with_its_orders_marked_paid(tmp_path):
+    old = _v1_store(tmp_path)
+    old.dispose()
+    db = Database(old.url)
+    db.prepare()
+    assert db.schema_version() == 2 and _fingerprint(db) == SCHEMA_FINGERPRINTS[2]
+    with db.engine.connect() as conn:
+        row = conn.execute(text("SELECT paid_at, placed_at, pay_channel FROM orders")).one()
+        indexes = {i["name"] for i in inspect(db.engine).get_indexes("return_requests")}
+    assert row[0] == row[1] and row[2] == "alipay" and "uq_case_per_item" in indexes
+    db.dispose()

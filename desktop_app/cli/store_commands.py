@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
+from desktop_app.cli import billing_commands, care_commands, catalog_commands, order_ops_commands
 from desktop_app.cli.output import emit_json, to_jsonable
 from desktop_app.core.config import Settings
 from desktop_app.core.errors import InvalidInput
@@ -243,8 +244,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.set_defaults(func=func)
         return p
 
-    orders = sub.add_parser("orders", help="order status and logistics").add_subparsers(dest="action", required=True)
+    orders = sub.add_parser("orders", help="order status, logistics and order operations").add_subparsers(
+        dest="action", required=True)
     _order_access(add("show", cmd_orders_show, "show an order with its timeline", orders))
+    for module in (order_ops_commands, billing_commands, care_commands, catalog_commands):
+        module.register_orders(orders, add)
+        module.register(sub, add)
 
     p = add("product", cmd_product, "price, specs, stock and delivery estimate")
     p.add_argument("sku")

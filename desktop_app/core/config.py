@@ -68,12 +68,18 @@ class Settings:
     idle_timeout_s: int = 90
     #: Kiosk: PIN that unlocks settings and files; empty keeps them locked.
     operator_pin: str = ""
+    #: The store's after-sales rules (TOML); unset: ``assets/policy/store_policy.toml``.
+    policy_file: Path | None = None
     #: Laptop: the demo customer signed in at start (their history drives recommendations).
     demo_customer: str = "C001"
 
     @property
     def resolved_db_url(self) -> str:
         return self.db_url or f"sqlite:///{self.data_dir / 'store.sqlite3'}"
+
+    @property
+    def resolved_policy_file(self) -> Path:
+        return self.policy_file or (self.assets_dir / "policy" / "store_policy.toml")
 
     @property
     def resolved_key_file(self) -> Path:

@@ -10,7 +10,7 @@ import logging
 import re
 
 from desktop_app.core.errors import AppError
-from desktop_app.dialogue import not_yet, orders_flow, products_flow, returns_flow, smalltalk
+from desktop_app.dialogue import after_sales, not_yet, orders_flow, products_flow, refunds_flow, returns_flow, smalltalk
 from desktop_app.dialogue.care import acknowledgement, handoff_needed
 from desktop_app.dialogue.reply import FAILURES, Outcome, Reply, ReplyBuilder
 from desktop_app.dialogue.services import Services
@@ -178,6 +178,16 @@ class DialogueManager:
             st.form = None  # the customer moved on; the unfinished form is dropped, nothing was filed
         if st.form is not None:
             return Intent.EXCHANGE_REQUEST if st.form.kind == ReturnKind.EXCHANGE else Intent.RETURN_REQUEST
+        if st.task is not None:
+            moved_on = q.is_confident and q.intent != st.task.intent and (
+                q.intent in _SWITCH_INTENTS or q.intent in after_sales.HANDLERS or q.intent in not_yet.TASKS)
+            if not moved_on or _answers_form(st, q):
+                return st.task.intent  # the open operation claims the turn; its flow reads the answer
+            st.task = None  # the customer moved on; nothing was changed
+        if st.shown_orders and st.pending_intent and (
+                list_reference(q.text, len(st.shown_orders)) is not None
+                or any(n.endswith(d) for n in st.shown_orders for d in re.findall(r"\d{4,16}", q.text))):
+            return Intent(st.pending_intent)  # "第二个" / "the one ending 4582" answers the order picker
         answers_pending = entity(q, EntityKind.PHONE_LAST4) or re.fullmatch(r"\s*\d{4}\s*", q.text)
         if st.pending_order_ref and answers_pending and st.pending_intent:
             return Intent(st.pending_intent)
@@ -215,7 +225,7 @@ class DialogueManager:
         elif intent in (Intent.ORDER_STATUS, Intent.LOGISTICS_DELAY):
             orders_flow.order_status(svc, st, q, out, intent.value)
         elif intent == Intent.REFUND_STATUS:
-            orders_flow.refund_status(svc, st, q, out, intent.value)
+            refunds_flow.refund_status(svc, st, q, out, intent.value)
         elif intent in (Intent.RETURN_REQUEST, Intent.EXCHANGE_REQUEST):
             returns_flow.start(st, ReturnKind.EXCHANGE if intent == Intent.EXCHANGE_REQUEST else ReturnKind.RETURN)
             returns_flow.step(svc, st, q, out)
@@ -236,6 +246,8 @@ class DialogueManager:
             pass  # the care step opens the ticket
         elif intent == Intent.EXPLAIN_RECOMMENDATION and products_flow.explain_recommendation(st, out):
             pass
+        elif intent in after_sales.HANDLERS:
+            after_sales.HANDLERS[intent](svc, st, q, out)
         elif intent in not_yet.TASKS:
             not_yet.not_yet(out, intent)
         else:

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from desktop_app.core.errors import AccessDenied, AppError, InvalidInput, NotFound
-from desktop_app.dialogue.reply import Outcome, ReplyBuilder
+from desktop_app.core.errors import AccessDenied, InvalidInput, NotFound
+from desktop_app.dialogue.reply import OrderPicker, Outcome, ReplyBuilder, ServiceAction
 from desktop_app.dialogue.services import Services
-from desktop_app.dialogue.slots import Understood, entity
+from desktop_app.dialogue.slots import Understood, entity, list_reference
 from desktop_app.dialogue.state import SessionState
 from desktop_app.nlu.types import EntityKind
-from desktop_app.service.types import ORDER_STATUS_ZH, OrderStatus, OrderView
+from desktop_app.service.types import ORDER_STATUS_ZH, OrderStatus, OrderView, status_text
+
+OrderFilter = Callable[[OrderView], bool]
 
 
-def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuilder, intent: str) -> OrderView | None:
-    """The order this turn is about, opened with the session's credentials; asks for what is missing."""
+def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuilder, intent: str,
+                  *, fits: OrderFilter | None = None) -> OrderView | None:
+    """The order this turn is about, opened with the session's credentials; asks for what is missing.
+
+    A signed-in customer need not give a number: the turn's hints (product, category, status words,
+    when it was bought) and ``fits`` (the orders the operation can apply to, e.g. not yet shipped for
+    a cancel) pick among their orders; when several remain, an order picker asks which one.
+    """
     ref_entity = entity(q, EntityKind.ORDER_REF)
+    picked = _picked_order(st, q, intent)
+    if picked is not None:
+        ref_entity = None
+        st.pending_order_ref = picked
     last4_entity = entity(q, EntityKind.PHONE_LAST4)
     bare = q.text.strip()
     last4: str | None
@@ -25,9 +39,15 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
     else:
         last4 = last4_entity.value if last4_entity else None
     ref = ref_entity.value if ref_entity else st.pending_order_ref
-    if ref is None and st.customer_code and _describes_an_order(q):
+    if ref is None and st.customer_code and (_describes_an_order(q) or (fits is not None and not st.current_order)):
         # "我买的手表到哪了", "the one that hasn't shipped": the words pick among the customer's orders.
-        ref = _likely_order(app.orders.orders_of(st.customer_code), intent, q, app.clock.now())
+        mine = app.orders.orders_of(st.customer_code)
+        now = app.clock.now()
+        candidates = [o for o in mine if _matches(o, q, now) and (fits is None or fits(o))]
+        if len(candidates) > 1:
+            _offer_picker(st, candidates, intent, out)
+            return None
+        ref = candidates[0].order_number if candidates else _likely_order(mine, intent, q, now)
     ref = ref or st.current_order
     if ref is None:
         if st.customer_code:
@@ -75,6 +95,50 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
     if len(view.lines) == 1:
         st.current_product = view.lines[0].product.sku
     return view
+
+
+#: Most orders an order picker lists; older ones are reached by number.
+PICKER_SIZE = 5
+
+
+def _offer_picker(st: SessionState, candidates: list[OrderView], intent: str, out: ReplyBuilder) -> None:
+    shown = tuple(candidates[:PICKER_SIZE])
+    st.shown_orders = tuple(o.order_number for o in shown)
+    st.pending_intent, st.pending_order_ref = intent, None
+    out.card(OrderPicker(intent, shown))
+    out.did(ServiceAction.ORDER_PICKER_SHOWN)
+    lines_en, lines_zh = [], []
+    for n, o in enumerate(shown, start=1):
+        names_en = ", ".join(line.product.name_en for line in o.lines)
+        names_zh = "、".join(line.product.name_zh for line in o.lines)
+        lines_en.append(f"{n}) {names_en}, ordered {o.placed_at:%m-%d}, {status_text(o.status.value, 'en')}")
+        lines_zh.append(f"{n}）{names_zh}，{o.placed_at:%m-%d} 下单，{status_text(o.status.value, 'zh')}")
+        out.suggest((f"The {_ORDINALS_EN[n - 1]} one", f"第{n}个"))
+    out.add("Several of your orders could be meant. Which one? " + "; ".join(lines_en) + ".",
+            "您有多个订单符合，请问是哪一个？" + "；".join(lines_zh) + "。")
+    out.outcome = Outcome.FORM
+
+
+_ORDINALS_EN = ("first", "second", "third", "fourth", "fifth")
+
+
+def _picked_order(st: SessionState, q: Understood, intent: str) -> str | None:
+    """The order a turn picks from the picker just shown: by position, last digits or what is in it."""
+    if not st.shown_orders or st.pending_intent != intent:
+        return None
+    shown = st.shown_orders
+    ref = list_reference(q.text, len(shown))
+    choice: str | None = None
+    if isinstance(ref, int):
+        choice = shown[ref]
+    else:
+        digits = re.findall(r"\d{4,16}", q.text)
+        hits = [n for n in shown for d in digits if n.endswith(d)]
+        if len(set(hits)) == 1:
+            choice = hits[0]
+    if choice is not None:
+        st.shown_orders = ()
+    return choice
 
 
 _HINTS = (EntityKind.ORDER_STATE, EntityKind.CATEGORY, EntityKind.PRODUCT, EntityKind.RELATIVE_DATE)
@@ -167,27 +231,3 @@ def _mention_late_orders(app: Services, st: SessionState, q: Understood, shown: 
         out.add(f"Your order {other.masked_number} is late (promised by {other.promised_by:%m-%d}).",
                 f"另外，您的订单{other.masked_number}已延误（原定 {other.promised_by:%m-%d} 前送达）。")
         out.suggest((f"Where is order {tail}?", f"订单{tail}到哪了"))
-
-
-def refund_status(app: Services, st: SessionState, q: Understood, out: ReplyBuilder, intent: str) -> None:
-    view = resolve_order(app, st, q, out, intent)
-    if view is None:
-        return
-    try:
-        requests = app.returns.requests_for(view.order_number, **st.credentials(view.order_number))
-    except AppError as exc:
-        out.add(exc.message, exc.message_zh)
-        out.outcome = Outcome.REFUSED
-        return
-    if not requests:
-        out.add(f"There is no return or refund request on order {view.masked_number} yet.",
-                f"订单{view.masked_number}目前没有退货或退款申请。")
-        out.suggest(("Start a return", "申请退货"))
-        return
-    for r in requests:
-        out.card(r)
-    out.add(f"Your {requests[0].kind.value} request for {requests[0].product_name_en} is {requests[0].status}; "
-            "refunds reach the original payment method within 1–3 working days after we receive the item.",
-            f"您的{'退货' if requests[0].kind.value == 'return' else '换货'}申请（{requests[0].product_name_zh}）"
-            f"状态：{'已提交' if requests[0].status == 'submitted' else requests[0].status}。"
-            "仓库收到商品后 1–3 个工作日内原路退款。")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop_app.service.types import FAILURES, Outcome, TicketView
+from desktop_app.service.types import FAILURES, OrderView, Outcome, ServiceAction, TicketView
 
-__all__ = ["FAILURES", "GuideOffer", "ItemChoice", "Outcome", "Reply", "ReplyBuilder"]
+__all__ = ["FAILURES", "GuideOffer", "ItemChoice", "OrderPicker", "Outcome", "Reply", "ReplyBuilder", "ServiceAction"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,14 @@ class ItemChoice:
 
 
 @dataclass(frozen=True)
+class OrderPicker:
+    """Several of the customer's orders fit what they said: they pick one (never a silent guess)."""
+
+    intent: str
+    options: tuple[OrderView, ...]
+
+
+@dataclass(frozen=True)
 class Reply:
     language: str
     text: str
@@ -43,6 +51,8 @@ class Reply:
     #: Human-readable filters applied to a search, shown above its results.
     filters: tuple[str, ...] = ()
     emotion: str = "neutral"
+    #: What the services did this turn, in order (filed, cancelled, refused...).
+    actions: tuple[ServiceAction, ...] = ()
 
     @property
     def speech(self) -> str:
@@ -65,6 +75,12 @@ class ReplyBuilder:
     filters: list[str] = field(default_factory=list)
     outcome: Outcome = Outcome.ANSWERED
     ticket: TicketView | None = None
+    actions: list[ServiceAction] = field(default_factory=list)
+
+    def did(self, action: ServiceAction) -> None:
+        """Record what the services did; the scenario suite and the merchant's figures read it."""
+        if action not in self.actions:
+            self.actions.append(action)
 
     def add(self, en: str, zh: str) -> None:
         self.texts.append(say(self.language, en, zh))
@@ -80,4 +96,5 @@ class ReplyBuilder:
         joiner = "" if self.language == "zh" else " "
         return Reply(language=self.language, text=joiner.join(t for t in self.texts if t), cards=tuple(self.cards),
                      suggestions=tuple(dict.fromkeys(self.suggestions)), outcome=self.outcome, intent=intent,
-                     confidence=confidence, ticket=self.ticket, filters=tuple(self.filters), emotion=emotion)
+                     confidence=confidence, ticket=self.ticket, filters=tuple(self.filters), emotion=emotion,
+                     actions=tuple(self.actions))

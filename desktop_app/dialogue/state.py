@@ -34,6 +34,18 @@ class ReturnForm:
 
 
 @dataclass
+class TaskForm:
+    """An after-sales operation waiting for the customer's next answer (a new address, an invoice
+    title, a time slot, a confirmation). ``values`` holds what was collected so far, by slot name."""
+
+    intent: Intent
+    step: str
+    order_number: str | None = None
+    item_id: int | None = None
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class SessionState:
     conversation_id: int | None = None
     language: str = "zh"
@@ -51,6 +63,10 @@ class SessionState:
     #: The last personal recommendations with their reasons: "why did you recommend that?".
     recommended: tuple[Recommendation, ...] = ()
     form: ReturnForm | None = None
+    #: An order operation in progress (cancel, address, invoice, installation...), or None.
+    task: TaskForm | None = None
+    #: Order numbers of the last order picker shown, in order: "第二个" / "the watch one" point into it.
+    shown_orders: tuple[str, ...] = ()
     consecutive_failures: int = 0
     last_intent: Intent | None = None
     last_outcome: Outcome | None = None

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.clock import Clock
 from desktop_app.core.errors import InvalidInput, NotEligible
 from desktop_app.service.orders import OrderService
+from desktop_app.service.policy import Policy
 from desktop_app.service.types import (
     ReturnDecision,
     ReturnKind,
@@ -109,10 +110,11 @@ def evaluate(order: Order, item: OrderItem, kind: ReturnKind, reason: ReturnReas
 
 
 class ReturnService:
-    def __init__(self, db: Database, clock: Clock, orders: OrderService) -> None:
+    def __init__(self, db: Database, clock: Clock, orders: OrderService, policy: Policy) -> None:
         self._db = db
         self._clock = clock
         self._orders = orders
+        self._policy = policy
 
     def check(self, order_ref: str, *, kind: ReturnKind, reason: ReturnReason, item_id: int | None = None,
               customer_code: str | None = None, phone_last4: str | None = None) -> ReturnDecision:

@@ -9,13 +9,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, StrEnum
+from typing import Protocol, runtime_checkable
 
 
 def yuan(fen: int) -> str:
     return f"¥{fen / 100:,.2f}"
 
 
+@runtime_checkable
+class FactCard(Protocol):
+    """A result shown as a titled list of facts in the customer's language (a cancellation, an
+    invoice, a coupon list...): the window draws it as a card, the CLI prints it, with no
+    per-type code in either."""
+
+    def card_title(self, language: str) -> str: ...
+
+    def card_lines(self, language: str) -> tuple[str, ...]: ...
+
+
 class OrderStatus(StrEnum):
+    UNPAID = "unpaid"
+    CANCELLED = "cancelled"
     PAID = "paid"
     SHIPPED = "shipped"
     IN_TRANSIT = "in_transit"
@@ -25,6 +39,8 @@ class OrderStatus(StrEnum):
 
 
 ORDER_STATUS_ZH = {
+    "unpaid": "待付款",
+    "cancelled": "已取消",
     "paid": "已付款，待发货",
     "shipped": "已发货",
     "in_transit": "运输中",
@@ -32,6 +48,62 @@ ORDER_STATUS_ZH = {
     "delivered": "已签收",
     "returned": "已退货",
 }
+
+ORDER_STATUS_EN = {
+    "unpaid": "awaiting payment",
+    "cancelled": "cancelled",
+    "paid": "paid, not shipped yet",
+    "shipped": "shipped",
+    "in_transit": "in transit",
+    "delayed": "delayed in transit",
+    "delivered": "delivered",
+    "returned": "returned",
+}
+
+
+def status_text(status: str, language: str) -> str:
+    """An order status in the customer's words; never the raw code."""
+    table = ORDER_STATUS_ZH if language == "zh" else ORDER_STATUS_EN
+    return table.get(status, "处理中" if language == "zh" else "being processed")
+
+
+class ServiceAction(StrEnum):
+    """What the service actually did (or decided) in a turn; the scenario suite checks these."""
+
+    ORDER_CANCELLED = "order_cancelled"
+    CANCEL_REFUSED = "cancel_refused"
+    INTERCEPT_OFFERED = "intercept_offered"
+    ADDRESS_CHANGED = "address_changed"
+    ADDRESS_REFUSED = "address_refused"
+    SHIPPING_URGED = "shipping_urged"
+    INVOICE_ISSUED = "invoice_issued"
+    INVOICE_REFUSED = "invoice_refused"
+    PRICE_PROTECTED = "price_protected"
+    PRICE_PROTECTION_REFUSED = "price_protection_refused"
+    COUPONS_LISTED = "coupons_listed"
+    SHIPPING_FEE_QUOTED = "shipping_fee_quoted"
+    WARRANTY_FILED = "warranty_filed"
+    WARRANTY_REFUSED = "warranty_refused"
+    INSTALLATION_BOOKED = "installation_booked"
+    INSTALLATION_SLOTS_OFFERED = "installation_slots_offered"
+    INSTALLATION_REFUSED = "installation_refused"
+    SIZE_ADVISED = "size_advised"
+    RESTOCK_SUBSCRIBED = "restock_subscribed"
+    POLICY_ANSWERED = "policy_answered"
+    RETURN_FILED = "return_filed"
+    RETURN_REFUSED = "return_refused"
+    REFUND_STATUS_SHOWN = "refund_status_shown"
+    ORDER_SHOWN = "order_shown"
+    ORDER_PICKER_SHOWN = "order_picker_shown"
+    PRODUCTS_SHOWN = "products_shown"
+    PRODUCT_ANSWERED = "product_answered"
+    PRODUCTS_COMPARED = "products_compared"
+    RECOMMENDED = "recommended"
+    RECOMMENDATION_EXPLAINED = "recommendation_explained"
+    HANDED_OFF = "handed_off"
+    COMPLAINT_RECORDED = "complaint_recorded"
+    PAYMENT_HELPED = "payment_helped"
+
 
 class Outcome(StrEnum):
     """How one assistant turn ended; stored with the turn, the merchant's figures count them."""

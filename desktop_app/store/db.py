@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,8 +22,27 @@ from desktop_app.store.schema import SCHEMA_VERSION, Base, SchemaMeta
 
 log = logging.getLogger(__name__)
 
+
+def _v1_to_v2(s: Session) -> None:
+    """After-sales: payment facts on orders, return exclusions on products, one case per item,
+    and the tables for refunds, order changes, invoices, price protection, coupons, warranty,
+    installation and restock alerts."""
+    from desktop_app.store import schema
+
+    conn = s.connection()
+    timestamp = "DATETIME" if conn.dialect.name == "sqlite" else "TIMESTAMP WITHOUT TIME ZONE"
+    conn.execute(text("ALTER TABLE products ADD COLUMN return_exclusion VARCHAR(24)"))
+    conn.execute(text(f"ALTER TABLE orders ADD COLUMN paid_at {timestamp}"))
+    conn.execute(text("ALTER TABLE orders ADD COLUMN pay_channel VARCHAR(16) NOT NULL DEFAULT 'alipay'"))
+    conn.execute(text("UPDATE orders SET paid_at = placed_at"))  # every v1 order was paid
+    conn.execute(text("CREATE UNIQUE INDEX uq_case_per_item ON return_requests (order_item_id)"))
+    new_tables = ("price_history", "refunds", "order_changes", "invoices", "price_protection_claims", "coupons",
+                  "coupon_uses", "warranty_tickets", "installation_bookings", "restock_alerts")
+    Base.metadata.create_all(conn, tables=[schema.Base.metadata.tables[name] for name in new_tables])
+
+
 #: ``MIGRATIONS[n]`` upgrades a version-``n`` database to ``n + 1`` inside one transaction.
-MIGRATIONS: dict[int, Callable[[Session], None]] = {}
+MIGRATIONS: dict[int, Callable[[Session], None]] = {1: _v1_to_v2}
 
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PAID, SHIPPED, IN_TRANSIT, DELAYED, DELIVERED, RETURNED = (
-    "paid", "shipped", "in_transit", "delayed", "delivered", "returned",
+UNPAID, CANCELLED, PAID, SHIPPED, IN_TRANSIT, DELAYED, DELIVERED, RETURNED = (
+    "unpaid", "cancelled", "paid", "shipped", "in_transit", "delayed", "delivered", "returned",
 )
-ORDER_STATUSES: tuple[str, ...] = (PAID, SHIPPED, IN_TRANSIT, DELAYED, DELIVERED, RETURNED)
+#: Unpaid and cancelled orders are added by ``seed_after_sales``, not by the quotas below.
+ORDER_STATUSES: tuple[str, ...] = (UNPAID, CANCELLED, PAID, SHIPPED, IN_TRANSIT, DELAYED, DELIVERED, RETURNED)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ Conventions the services and their tests rely on:
   numbers themselves come from the random source.
 * Order statuses are the values of ``service.types.OrderStatus``; a returned order's items
   carry ``ReturnRequest`` rows with status "completed".
+* Payment, price history, refunds, coupons and the unpaid and cancelled orders come from
+  ``seed_after_sales`` (its own random source, so nothing above changes with it).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from desktop_app.store.demo.catalog_orders import (
 )
 from desktop_app.store.demo.catalog_people import COMPOUNDS, CUSTOMERS, MOBILE_PREFIXES, CustomerProfile
 from desktop_app.store.demo.catalog_types import ProductDef
+from desktop_app.store.demo.seed_after_sales import seed_after_sales
 from desktop_app.store.demo.seed_logistics import Trip, promised_by, timeline, tracking_number
 from desktop_app.store.schema import (
     BrowsingEvent,
@@ -98,6 +101,8 @@ def seed_demo_store(
         s.flush()
         orders = _add_orders(s, rng, anchor, products, people)
         _add_browsing(s, rng, anchor, products, people, orders)
+        orders += seed_after_sales(s, seed=seed, anchor=anchor, products=products,
+                                   customers={p.profile.code: p.row for p in people}, orders=orders)
         for key, value in (("demo_anchor", anchor.isoformat()), ("demo_seed", str(seed))):
             s.merge(SchemaMeta(key=key, value=value))
         by_status = {st: sum(1 for o in orders if o.status == st) for st in ORDER_STATUSES}

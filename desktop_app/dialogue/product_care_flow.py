@@ -1,0 +1,8 @@
+"""Shipping fees, warranty repair, installation booking, size advice and restock alerts."""
+
+from __future__ import annotations
+
+from desktop_app.dialogue.handler import Handler
+from desktop_app.nlu.types import Intent
+
+HANDLERS: dict[Intent, Handler] = {}

@@ -1,0 +1,16 @@
+"""Shipping fees by the policy: free over a threshold, remote regions, per destination."""
+
+from __future__ import annotations
+
+import logging
+
+from desktop_app.service.policy import Policy
+from desktop_app.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class ShippingService:
+    def __init__(self, db: Database, policy: Policy) -> None:
+        self._db = db
+        self._policy = policy

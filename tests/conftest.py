@@ -18,7 +18,20 @@ from typing import Any
 import pytest
 
 #: Shared fixtures (Whisper, spoken questions, rendered part photos) for every test module.
-pytest_plugins = ["e2e_helpers", "vision_helpers"]
+pytest_plugins = ["e2e_helpers", "vision_helpers", "pg_server"]
+
+#: Test modules whose ``app`` runs twice: on SQLite (a laptop, a lone kiosk) and on PostgreSQL (a chain).
+BOTH_BACKENDS = frozenset({
+    "test_service_orders", "test_service_returns", "test_service_catalog", "test_service_recommend_handoff",
+    "test_privacy", "test_order_ops", "test_refunds", "test_invoices", "test_price_protection", "test_coupons",
+    "test_warranty", "test_installation", "test_restock", "test_shipping_fee", "test_sizing",
+    "test_handoff_context", "test_catalog_import", "test_return_policy",
+})
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.module.__name__.rpartition(".")[2] in BOTH_BACKENDS and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -40,24 +53,57 @@ def seeded_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "data"
 
 
+@pytest.fixture(scope="session")
+def seeded_pg_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """A seeded PostgreSQL database to clone (its name) and the data directory holding its key."""
+    server = request.getfixturevalue("pg_server")
+    name = server.create_database()
+    root = tmp_path_factory.mktemp("seeded-pg-template")
+    app = build_app(_settings_in(root, db_url=server.url(name)))
+    app.close()
+    return name, root / "data"
+
+
 @pytest.fixture
-def settings_factory(tmp_path: Path, seeded_store_template: Path) -> Callable[..., Settings]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """"sqlite" unless the module is in ``BOTH_BACKENDS``, which runs each test on "postgresql" too."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def settings_factory(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Callable[..., Settings]]:
     """``settings_factory(seeded=True, **overrides)`` → Settings over a private directory.
 
     ``seeded=True`` copies the session's seeded store (database, WAL files, key) in; ``False``
-    gives an empty directory with seeding switched off.
+    gives an empty directory with seeding switched off. On the PostgreSQL backend the store is a
+    private database cloned from the seeded template, dropped after the test.
     """
     counter = iter(range(1_000_000))
+    databases: list[str] = []
 
     def make(seeded: bool = True, **overrides: Any) -> Settings:
         root = tmp_path / f"env{next(counter)}"
-        if seeded:
-            shutil.copytree(seeded_store_template, root / "data")
+        if backend == "postgresql" and "db_url" not in overrides:
+            server = request.getfixturevalue("pg_server")
+            template: str | None = None
+            if seeded:
+                template, key_dir = request.getfixturevalue("seeded_pg_template")
+                shutil.copytree(key_dir, root / "data")
+            else:
+                overrides.setdefault("seed_demo", False)
+            databases.append(server.create_database(template))
+            overrides["db_url"] = server.url(databases[-1])
+        elif seeded:
+            shutil.copytree(request.getfixturevalue("seeded_store_template"), root / "data")
         else:
             overrides.setdefault("seed_demo", False)
         return _settings_in(root, **overrides)
 
-    return make
+    yield make
+    if databases:
+        server = request.getfixturevalue("pg_server")
+        for name in databases:
+            server.drop_database(name)
 
 
 @pytest.fixture
@@ -70,6 +116,26 @@ def app(app_settings: Settings) -> Iterator[App]:
     services = build_app(app_settings)
     yield services
     services.close()
+
+
+@pytest.fixture
+def cli(app_settings: Settings, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """``cli(*argv) -> (exit code, stdout, stderr)``: ``desktop-app`` run on the same store as ``app``
+    (its data directory, and its PostgreSQL database on that backend)."""
+    from desktop_app.cli import main
+
+    monkeypatch.setenv("DESKTOP_APP_DATA_DIR", str(app_settings.data_dir))
+    monkeypatch.setenv("DESKTOP_APP_CACHE_DIR", str(app_settings.cache_dir))
+    if app_settings.db_url:
+        monkeypatch.setenv("DESKTOP_APP_DB_URL", app_settings.db_url)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -47,6 +47,10 @@ class _Job:
     generation: int
 
 
+#: Tries per utterance before a synthesis counts as failed.
+SYNTH_ATTEMPTS = 2
+
+
 def pick_voice(voices: list[Any], language: str) -> str | None:
     """The id of the best espeak-ng voice for ``language`` (voices expose ``id`` and ``languages``)."""
     for wanted in VOICE_PREFERENCES.get(language, ("en",)):
@@ -167,12 +171,17 @@ class Speaker:
             if self._voices[language]:
                 engine.setProperty("voice", self._voices[language])
             engine.setProperty("rate", RATES.get(language, 175))
-            # The driver prints "Audio saved to …" on stdout; keep the app's stdout clean.
-            with contextlib.redirect_stdout(io.StringIO()):
-                engine.save_to_file(text, str(target))
-                engine.runAndWait()
-        if not target.is_file() or target.stat().st_size <= 44:
-            raise SpeechError("the speech engine produced no audio")
+            # On a busy machine the espeak driver now and then finishes without writing the file;
+            # a second try nearly always works, and a customer hears the answer rather than nothing.
+            for _ in range(SYNTH_ATTEMPTS):
+                # The driver prints "Audio saved to …" on stdout; keep the app's stdout clean.
+                with contextlib.redirect_stdout(io.StringIO()):
+                    engine.save_to_file(text, str(target))
+                    engine.runAndWait()
+                if target.is_file() and target.stat().st_size > 44:
+                    return
+                log.info("speech engine wrote no audio; trying again")
+        raise SpeechError("the speech engine produced no audio")
 
     def _play(self, wav: Path, generation: int) -> None:
         if self._player is None:

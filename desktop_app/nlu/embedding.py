@@ -105,7 +105,11 @@ class SentenceEncoder:
                 self._recent.move_to_end(text)
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:
-            fresh = np.asarray(self._load().encode(missing), dtype=np.float32).reshape(len(missing), DIMENSIONS)
+            # One sentence at a time: the encoder pads a batch to its longest sentence, which moves a
+            # sentence's vector by ~1e-7 with its neighbours. Alone, a sentence always gets the same
+            # vector, in training and on a customer's turn, so the model is trained on what it sees.
+            model = self._load()
+            fresh = np.stack([np.asarray(model.encode([t]), dtype=np.float32).reshape(DIMENSIONS) for t in missing])
             known.update(zip(missing, fresh))
             with self._lock:
                 for text, vector in zip(missing, fresh):

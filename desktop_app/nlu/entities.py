@@ -17,8 +17,12 @@ from desktop_app.nlu.numbers import EN_NUMBER_WORDS, ZH_NUM_CHARS, parse_count
 from desktop_app.nlu.types import Entity, EntityKind
 
 _FULL_ORDER = re.compile(r"(?<![\d])(?:SO|DD|#)?(\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4})(?![\d])", re.I)
-_FOUR = re.compile(r"(?<![\d.,:/\-])(\d{4})(?![\d,:/]|\.\d)")
+_FOUR = re.compile(r"(?<![\d.,:/\-])(\d{4})(?![\d:/]|[.,]\d)")
+#: "order 7216", "订单7216", "#7216": the cue says it is an order before any price reading can claim
+#: the digits ("order 7216 to 20 Wensan Road" is not a price range of 20-7216).
+_CUED_ORDER = re.compile(r"(?:订单号?|单号|\border(?:\s+(?:no\.?|number))?|#)\s*[:：]?\s*(\d{4})(?![\d:/]|[.,]\d)", re.I)
 _NOT_ORDER_AFTER = re.compile(r"\s*(?:年|元|块|rmb|yuan|dollars?|mah|毫安|gb|ml|cm|mm|kg|人|天|days?|\$|以内|以下|以上|左右|块钱)", re.I)
+_PRICE_BEFORE = re.compile(r"\b(?:for|at|under|over|around|about|costs?|priced|budget(?: of)?)\s+$", re.I)
 _PHONE_CUE = re.compile(r"手机|电话|联系方式|号码|phone|mobile|cell|tel\b", re.I)
 _ORDER_CUE = re.compile(r"订单|单号|单子|order|#|no\.", re.I)
 #: "尾号", "last four": says the digits are a suffix, not of what; an order unless a phone cue is nearer.
@@ -33,6 +37,16 @@ def _order_numbers(text: str, taken: list[tuple[int, int]]) -> list[Entity]:
         conf = 0.97 if 1 <= mm <= 12 and 1 <= dd <= 31 else 0.8
         out.append(Entity(EntityKind.ORDER_REF, digits, m.group(0), m.start(), m.end(), conf))
         taken.append((m.start(), m.end()))
+    return out
+
+
+def _cued_orders(text: str, taken: list[tuple[int, int]]) -> list[Entity]:
+    out = []
+    for m in _CUED_ORDER.finditer(text):
+        if any(m.start(1) < e and s < m.end(1) for s, e in taken) or _NOT_ORDER_AFTER.match(text, m.end(1)):
+            continue
+        out.append(Entity(EntityKind.ORDER_REF, m.group(1), m.group(1), m.start(1), m.end(1), 0.9, partial=True))
+        taken.append((m.start(1), m.end(1)))
     return out
 
 
@@ -54,6 +68,8 @@ def _last_four(text: str, taken: list[tuple[int, int]]) -> list[Entity]:
     for m in _FOUR.finditer(text):
         if any(m.start() < e and s < m.end() for s, e in taken) or _NOT_ORDER_AFTER.match(text, m.end()):
             continue
+        if _PRICE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+            continue  # "a phone for 1299": an amount, not phone or order digits
         phone = _nearest(_PHONE_CUE, text, m.start(), m.end())
         order = _nearest(_ORDER_CUE, text, m.start(), m.end())
         digits = m.group(1)
@@ -160,6 +176,7 @@ def extract_entities(
     taken: list[tuple[int, int]] = []
     found: list[Entity] = []
     found += _order_numbers(text, taken)
+    found += _cued_orders(text, taken)
     prices = extract_prices(text, taken)
     taken += [(e.start, e.end) for e in prices]
     found += prices

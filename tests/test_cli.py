@@ -7,21 +7,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from desktop_app.cli import main
 from desktop_app.store.schema import Customer
-
-
-@pytest.fixture
-def cli(app_settings, monkeypatch, capsys):
-    monkeypatch.setenv("DESKTOP_APP_DATA_DIR", str(app_settings.data_dir))
-    monkeypatch.setenv("DESKTOP_APP_CACHE_DIR", str(app_settings.cache_dir))
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def _c001_delivered(app):

@@ -270,14 +270,14 @@ def test_a_threat_escalates_at_once_and_calm_turns_let_it_settle(assistant):
     assert calm.escalation == 1
 
 
-def test_new_request_families_are_understood_and_routed_honestly(assistant):
+def test_new_request_families_are_understood_and_served(assistant):
     st = assistant.new_session(language="en")
     reply = assistant.ask(st, "cancel my order please").reply
-    assert reply.intent == "cancel_order" and reply.outcome == Outcome.UNSUPPORTED
-    assert "cancel an order" in reply.text and "Talk to a person" in reply.suggestions
+    assert reply.intent == "cancel_order" and reply.outcome == Outcome.FORM and "order number" in reply.text
     zh = assistant.new_session(language="zh")
     invoice = assistant.ask(zh, "帮我开个发票，抬头写公司").reply
-    assert invoice.intent == "invoice" and "开具发票" in invoice.text
+    assert invoice.intent == "invoice" and invoice.outcome in (Outcome.FORM, Outcome.ANSWERED)
+    assert "订单" in invoice.text  # it asks which order the invoice is for
 
 
 def test_a_short_follow_up_after_a_search_serves_the_search(assistant):
@@ -321,14 +321,14 @@ def test_the_order_the_customer_describes_is_the_one_shown(app, assistant):
     cards = assistant.ask(st, "我上周买的东西到哪了").reply.cards
     shown = [c for c in cards if isinstance(c, OrderView)]
     pickers = [c for c in cards if isinstance(c, OrderPicker)]
-    if len(last_week) > 1:  # several fit: the customer picks, nothing is guessed
-        assert not shown and pickers and {o.order_number for o in pickers[0].options} <= {
-            o.order_number for o in last_week}
+    if pickers:  # several fit and none stands out: the customer picks, nothing is guessed
+        assert not shown and {o.order_number for o in pickers[0].options} <= {o.order_number for o in last_week}
         second = pickers[0].options[1].order_number
         shown = [c for c in assistant.ask(st, "第二个").reply.cards if isinstance(c, OrderView)]
         assert [v.order_number for v in shown] == [second]
-    else:
+    else:  # one of last week's orders is still on its way: that is the one a status question means
         assert shown and shown[0].order_number in {o.order_number for o in last_week}
+        assert shown[0].status not in (OrderStatus.DELIVERED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
 
 
 def test_a_city_in_a_product_question_gives_that_citys_delivery_estimate(app, assistant):
@@ -342,8 +342,11 @@ def test_a_city_in_a_product_question_gives_that_citys_delivery_estimate(app, as
 def test_a_request_the_assistant_cannot_do_yet_is_not_counted_as_resolved(app, assistant):
     resolved = assistant.new_session(language="en")
     assistant.ask(resolved, "phones under 800 yuan")
-    unsupported = assistant.new_session(language="en")
-    assistant.ask(unsupported, "I need an invoice for my order")
+    # Every intent is served now; an unsupported turn is what a future intent without a flow records.
+    unsupported, _ = app.conversations.start(channel="kiosk", language="en")
+    app.conversations.add(unsupported, "customer", "can you gift-wrap it", intent="out_of_scope", confidence=0.9)
+    app.conversations.add(unsupported, "assistant", "I can't do that here yet.", intent="out_of_scope",
+                          outcome=Outcome.UNSUPPORTED)
     stats = resolution_stats(app.db)
     assert (stats.conversations, stats.resolved, stats.unsupported) == (2, 1, 1)
 

@@ -10,6 +10,7 @@ from desktop_app.cli.output import emit_json, to_jsonable
 from desktop_app.core.config import Settings
 from desktop_app.core.errors import InvalidInput
 from desktop_app.dialogue.turn import Exchange
+from desktop_app.service.types import FactCard
 
 
 def exchange_json(ex: Exchange) -> dict[str, object]:
@@ -33,16 +34,27 @@ def exchange_json(ex: Exchange) -> dict[str, object]:
             "language": r.language,
             "text": r.text,
             "outcome": r.outcome.value,
+            "actions": [a.value for a in r.actions],
             "filters": list(r.filters),
             "suggestions": list(r.suggestions),
-            "cards": [{"type": type(c).__name__, "data": to_jsonable(c)} for c in r.cards],
+            "cards": [_card_json(c, r.language) for c in r.cards],
             "ticket": to_jsonable(r.ticket) if r.ticket else None,
         },
     }
 
 
+def _card_json(card: object, language: str) -> dict[str, object]:
+    out: dict[str, object] = {"type": type(card).__name__, "data": to_jsonable(card)}
+    if isinstance(card, FactCard):
+        out["title"], out["lines"] = card.card_title(language), list(card.card_lines(language))
+    return out
+
+
 def _print_reply(ex: Exchange) -> None:
     print(ex.reply.text)
+    for card in ex.reply.cards:
+        if isinstance(card, FactCard):
+            print(f"  [{card.card_title(ex.reply.language)}] " + " · ".join(card.card_lines(ex.reply.language)))
     if ex.reply.filters:
         print("  [" + " · ".join(ex.reply.filters) + "]")
 

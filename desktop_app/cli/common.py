@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from desktop_app.core.config import Settings
+from desktop_app.service.types import FactCard
 
 if TYPE_CHECKING:
     from desktop_app.app import App
@@ -43,3 +44,14 @@ def make_add(sub: SubParsers[argparse.ArgumentParser]) -> AddCommand:
         return p
 
     return add
+
+
+def print_card(card: FactCard, language: str) -> None:
+    print(card.card_title(language))
+    for line in card.card_lines(language):
+        print(f"  {line}")
+
+
+def credentials(args: argparse.Namespace) -> dict[str, str | None]:
+    """The order-access options as the services' keyword arguments."""
+    return {"customer_code": args.customer.upper() if args.customer else None, "phone_last4": args.phone_last4}

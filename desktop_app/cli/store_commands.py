@@ -15,7 +15,6 @@ from desktop_app.core.config import Settings
 from desktop_app.core.errors import InvalidInput
 from desktop_app.core.vocabulary import ATTRIBUTES, attribute_label
 from desktop_app.service.types import (
-    ORDER_STATUS_ZH,
     AttributeFilter,
     ComplaintTopic,
     Priority,
@@ -23,6 +22,7 @@ from desktop_app.service.types import (
     ReturnReason,
     SearchQuery,
     SortOrder,
+    status_text,
     yuan,
 )
 
@@ -81,7 +81,7 @@ def cmd_orders_show(args: argparse.Namespace, settings: Settings) -> int:
         emit_json(view)
         return 0
     zh = _lang(args, settings) == "zh"
-    status = ORDER_STATUS_ZH[view.status.value] if zh else view.status.value.replace("_", " ")
+    status = status_text(view.status.value, "zh" if zh else "en")
     print(f"{'订单' if zh else 'Order'} {view.order_number}  {status}{'  ⚠ ' + ('已延误' if zh else 'late') if view.is_late else ''}")
     print(f"  {'承运' if zh else 'Carrier'}: {view.carrier}  {view.tracking_number or ''}   "
           f"{'预计送达' if zh else 'Promised by'}: {view.promised_by:%Y-%m-%d}   {'电话' if zh else 'Phone'}: {view.masked_phone}")
@@ -145,11 +145,12 @@ class _ReturnArgs(TypedDict):
     item_id: int | None
     customer_code: str | None
     phone_last4: str | None
+    opened: bool | None
 
 
 def _return_args(args: argparse.Namespace) -> _ReturnArgs:
     return _ReturnArgs(kind=ReturnKind(args.kind), reason=ReturnReason(args.reason), item_id=args.item,
-                customer_code=args.customer, phone_last4=args.phone_last4)
+                       customer_code=args.customer, phone_last4=args.phone_last4, opened=args.opened)
 
 
 def cmd_returns_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -280,6 +281,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.add_argument("--kind", choices=[k.value for k in ReturnKind], default="return")
         p.add_argument("--reason", choices=[r.value for r in ReturnReason], default="no_reason")
         p.add_argument("--item", type=int, help="order item id when the order has several")
+        opened = p.add_mutually_exclusive_group()
+        opened.add_argument("--opened", dest="opened", action="store_const", const=True, default=None,
+                            help="the item has been opened (decides no-reason returns of e.g. skin care)")
+        opened.add_argument("--unopened", dest="opened", action="store_const", const=False)
 
     handoff = sub.add_parser("handoff", help="human-agent queue").add_subparsers(dest="action", required=True)
     add("queue", cmd_handoff_queue, "list the queue by priority", handoff)

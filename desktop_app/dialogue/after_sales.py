@@ -3,8 +3,12 @@ knowing which module serves it. Each intent is served by exactly one flow (check
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from desktop_app.dialogue import billing_flow, order_ops_flow, policy_flow, product_care_flow
 from desktop_app.dialogue.handler import Handler
+from desktop_app.dialogue.slots import Understood
+from desktop_app.dialogue.state import SessionState, TaskForm
 from desktop_app.nlu.types import Intent
 
 
@@ -20,3 +24,16 @@ def _merge(*tables: dict[Intent, Handler]) -> dict[Intent, Handler]:
 
 HANDLERS: dict[Intent, Handler] = _merge(order_ops_flow.HANDLERS, billing_flow.HANDLERS,
                                          product_care_flow.HANDLERS, policy_flow.HANDLERS)
+
+#: Flows whose open task can recognise its own answers ("the screen went black" after "what is wrong
+#: with it?", "个人" after "what title?") even when the words alone read as another request.
+_TASK_ANSWERS: dict[Intent, Callable[[TaskForm, Understood], bool]] = dict(billing_flow.TASK_ANSWERS)
+
+
+def answers_task(st: SessionState, q: Understood) -> bool:
+    """Whether this turn answers the question the open after-sales task asked."""
+    task = st.task
+    if task is None:
+        return False
+    check = _TASK_ANSWERS.get(task.intent)
+    return product_care_flow.answers_task(st, q) or (check is not None and check(task, q))

@@ -10,14 +10,24 @@ import logging
 import re
 
 from desktop_app.core.errors import AppError
-from desktop_app.dialogue import after_sales, not_yet, orders_flow, products_flow, refunds_flow, returns_flow, smalltalk
+from desktop_app.dialogue import after_sales, orders_flow, products_flow, refunds_flow, returns_flow, smalltalk
 from desktop_app.dialogue.care import acknowledgement, handoff_needed
 from desktop_app.dialogue.reply import FAILURES, Outcome, Reply, ReplyBuilder
 from desktop_app.dialogue.services import Services
 from desktop_app.dialogue.slots import Understood, entity, list_reference, return_reason, yes_no
-from desktop_app.dialogue.state import SessionState
-from desktop_app.nlu.types import EntityKind, Intent
-from desktop_app.service.types import ComplaintTopic, OrderView, ReturnKind, SortOrder
+from desktop_app.dialogue.state import SessionState, TurnNote
+from desktop_app.dialogue.summary import handoff_summary
+from desktop_app.nlu.types import EmotionLabel, EntityKind, Intent
+from desktop_app.service.return_policy import opened_from_text
+from desktop_app.service.types import (
+    ComplaintTopic,
+    OrderStatus,
+    OrderView,
+    Priority,
+    ReturnKind,
+    ServiceAction,
+    SortOrder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +57,13 @@ def _answers_form(st: SessionState, q: Understood) -> bool:
     """Whether this turn supplies what the open form (or a pending question) is waiting for."""
     if entity(q, EntityKind.ORDER_REF) or entity(q, EntityKind.PHONE_LAST4) or re.fullmatch(r"\s*\d{1,4}\s*", q.text):
         return True
+    if st.task is not None and after_sales.answers_task(st, q):
+        return True
     form = st.form
     if form is None:
         return False
+    if form.asking_opened and opened_from_text(q.text, answering=True) is not None:
+        return True  # "没拆封" answers "has it been opened?"
     if form.step == "confirm":
         return yes_no(q.text) is not None
     if form.step == "reason":
@@ -71,6 +85,8 @@ def _picked_from_list(st: SessionState, q: Understood) -> str | None:
     if not st.shown or (len(q.text) > _FOLLOW_UP_CHARS and not about_an_item) or entity(q, EntityKind.ORDER_REF):
         return None
     ref = list_reference(q.text, len(st.shown))
+    if isinstance(ref, int) and any(pattern.search(q.text) for pattern, _ in _SORTS):
+        return None  # "best rated first" re-sorts the list; it does not point at its first item
     if ref == "cheapest":
         return min(st.shown, key=lambda p: p.price_fen).sku
     if ref == "dearest":
@@ -88,6 +104,27 @@ def _refines_last_search(st: SessionState, q: Understood) -> bool:
     return refines and q.intent not in (Intent.HUMAN_AGENT, Intent.COMPLAINT)
 
 
+#: E-mail addresses, tax ids, SKUs: Latin letters that say nothing about the customer's language.
+_CODES = re.compile(r"\S+@\S+|\b(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{4,}\b")
+_ONLY_A_NUMBER = re.compile(r"^\D{0,12}\d{4}(?:\d{12})?\D{0,6}$")
+
+
+def _only_a_number(text: str) -> bool:
+    """A short answer that is just an order number (its last four or all sixteen digits)."""
+    return bool(_ONLY_A_NUMBER.match(re.sub(r"[\s-]", "", text)))
+
+
+_WHAT_ABOUT = re.compile(r"呢[？?]?\s*$|^\s*(?:那|还有)|^\s*(?:and|what about|how about)\b", re.I)
+
+
+def _asks_about_another_order(st: SessionState, q: Understood) -> bool:
+    """A short "what about the tent?" after an order was shown asks about another order of theirs."""
+    if st.last_intent not in (Intent.ORDER_STATUS, Intent.LOGISTICS_DELAY) or len(q.text) > _FOLLOW_UP_CHARS:
+        return False
+    names_one = entity(q, EntityKind.PRODUCT) or entity(q, EntityKind.CATEGORY)
+    return bool(names_one and _WHAT_ABOUT.search(q.text) and (st.customer_code or st.verified))
+
+
 #: Below the fused threshold, a request is still acted on when it is at least this likely and no
 #: other request comes close (the runner-up is a greeting, off-topic, or far behind).
 LEADER_CONFIDENCE = 0.3
@@ -102,8 +139,32 @@ def clear_leader(q: Understood) -> bool:
     return q.confidence >= LEADER_MARGIN * rival
 
 
+#: Services that close an after-sales case in the customer's favour (a coupon may follow).
+_RESOLVED_ACTIONS = frozenset({ServiceAction.RETURN_FILED, ServiceAction.WARRANTY_FILED, ServiceAction.PRICE_PROTECTED,
+                               ServiceAction.INSTALLATION_BOOKED})
 #: Turn outcomes that left the customer's request open: asking the same again is escalation.
 UNRESOLVED = FAILURES | {Outcome.FORM, Outcome.REFUSED}
+
+
+_LOST = re.compile(r"丢件|丢了|丢失|弄丢|找不到(?:我的)?(?:包裹|快递)|lost (?:my |the )?(?:parcel|package|order)|"
+                   r"(?:parcel|package) (?:is |was |got )?lost|never (?:arrived|came|received)|"
+                   r"(?:显示|说)(?:已)?签收.{0,12}没(?:有)?(?:收到|拿到|见到)|没收到.{0,8}(?:显示|却)(?:已)?签收|"
+                   r"(?:says|shows|marked as) delivered.{0,40}(?:not|never|didn'?t|haven'?t)|"
+                   r"(?:didn'?t|never|haven'?t) (?:get|got|receive).{0,40}(?:says|shows|marked as) delivered", re.I)
+#: Handoff reasons for the complex cases, and how the reply names them.
+_CASE_WORDS = {"damaged_parcel": ("damaged item", "商品损坏"), "wrong_item": ("wrong item", "发错货"),
+               "lost_parcel": ("missing parcel", "包裹丢失")}
+
+
+def complex_case(text: str, topic: ComplaintTopic) -> str | None:
+    """The handoff reason when a complaint needs a person to act (damage, wrong item, lost parcel)."""
+    if _LOST.search(text):
+        return "lost_parcel"
+    if topic == ComplaintTopic.DAMAGED:
+        return "damaged_parcel"
+    if topic == ComplaintTopic.WRONG_ITEM:
+        return "wrong_item"
+    return None
 
 
 def complaint_topic(text: str) -> ComplaintTopic:
@@ -132,15 +193,19 @@ class DialogueManager:
 
     def handle(self, st: SessionState, q: Understood) -> Reply:
         st.turns += 1
-        if re.search(r"[A-Za-z\u4e00-\u9fff]", q.text):
+        if re.search(r"[A-Za-z\u4e00-\u9fff]", _CODES.sub(" ", q.text)):
             st.language = "zh" if q.primary_language == "zh" else "en"
         out = ReplyBuilder(st.language)
-        st.escalate(q.emotion, asked_again=st.last_intent == q.intent and st.last_outcome in UNRESOLVED)
+        # Answering our own question (a confirmation, a slot) repeats the intent but is not asking again.
+        answering = (st.task is not None and st.task.intent == q.intent) or st.form is not None
+        st.escalate(q.emotion, asked_again=st.last_intent == q.intent and st.last_outcome in UNRESOLVED
+                    and not answering)
         ack = acknowledgement(q.emotion, escalation=st.escalation)
         if ack:
             out.add(*ack)
         intent = self._route(st, q, out)
         self._care(st, q, intent, out)
+        self._thank_with_a_coupon(st, q, out)
         reply = out.build(intent=intent.value, confidence=q.confidence, emotion=q.emotion.label.value)
         self._record(st, q, intent, reply)
         return reply
@@ -180,26 +245,36 @@ class DialogueManager:
             return Intent.EXCHANGE_REQUEST if st.form.kind == ReturnKind.EXCHANGE else Intent.RETURN_REQUEST
         if st.task is not None:
             moved_on = q.is_confident and q.intent != st.task.intent and (
-                q.intent in _SWITCH_INTENTS or q.intent in after_sales.HANDLERS or q.intent in not_yet.TASKS)
+                q.intent in _SWITCH_INTENTS or q.intent in after_sales.HANDLERS)
             if not moved_on or _answers_form(st, q):
                 return st.task.intent  # the open operation claims the turn; its flow reads the answer
             st.task = None  # the customer moved on; nothing was changed
         if st.shown_orders and st.pending_intent and (
                 list_reference(q.text, len(st.shown_orders)) is not None
+                or q.text.strip().rstrip("。.") in {str(n) for n in range(1, len(st.shown_orders) + 1)}
+                or (len(q.text) <= _FOLLOW_UP_CHARS and (entity(q, EntityKind.PRODUCT) or entity(q, EntityKind.CATEGORY)))
                 or any(n.endswith(d) for n in st.shown_orders for d in re.findall(r"\d{4,16}", q.text))):
             return Intent(st.pending_intent)  # "第二个" / "the one ending 4582" answers the order picker
-        answers_pending = entity(q, EntityKind.PHONE_LAST4) or re.fullmatch(r"\s*\d{4}\s*", q.text)
+        answers_pending = entity(q, EntityKind.PHONE_LAST4) or orders_flow.lone_digits(q.text)
         if st.pending_order_ref and answers_pending and st.pending_intent:
             return Intent(st.pending_intent)
-        if st.pending_intent and entity(q, EntityKind.ORDER_REF) and not q.is_confident:
-            return Intent(st.pending_intent)
+        if st.pending_intent and entity(q, EntityKind.ORDER_REF) and (not q.is_confident or _only_a_number(q.text)):
+            return Intent(st.pending_intent)  # "7298" answering "what is your order number?"
+        if complex_case(q.text, complaint_topic(q.text)) and q.intent not in (
+                Intent.RETURN_REQUEST, Intent.EXCHANGE_REQUEST, Intent.WARRANTY_REPAIR, Intent.REFUND_STATUS):
+            return Intent.COMPLAINT  # damaged, wrong or lost goods: a person acts on it, with the context
+        if _asks_about_another_order(st, q):
+            return Intent.ORDER_STATUS  # "那帐篷呢" right after a parcel was shown
+        if st.shown and products_flow.asks_comparison(q.text) and not entity(q, EntityKind.ORDER_REF) and (
+                q.intent in (Intent.PRODUCT_QUESTION, Intent.PRODUCT_SEARCH, Intent.RECOMMENDATION) or not q.is_confident):
+            return Intent.PRODUCT_QUESTION  # "哪个更便宜" / "which one is lighter?" compares the products just shown
         picked = _picked_from_list(st, q)
         if picked is not None:
             st.current_product = picked
             return Intent.EXPLAIN_RECOMMENDATION if q.intent == Intent.EXPLAIN_RECOMMENDATION else Intent.PRODUCT_QUESTION
         if _refines_last_search(st, q):
             return Intent.PRODUCT_SEARCH  # "要黑色的" / "cheaper ones?" right after a list of products
-        if q.intent == Intent.OUT_OF_SCOPE and entity(q, EntityKind.PRODUCT):
+        if q.intent == Intent.OUT_OF_SCOPE and products_flow.mentioned_products(self._svc, q):
             return Intent.PRODUCT_QUESTION  # "tell me about the birch bookshelf": a product was named
         if q.intent == Intent.OUT_OF_SCOPE and entity(q, EntityKind.BRAND):
             return Intent.PRODUCT_SEARCH  # "what about Qinglan?": a brand of ours was named
@@ -212,6 +287,9 @@ class DialogueManager:
             return Intent.PRODUCT_QUESTION  # one product of ours was named: a question about it
         if entity(q, EntityKind.PRICE_RANGE) or entity(q, EntityKind.CATEGORY) or entity(q, EntityKind.BRAND):
             return Intent.PRODUCT_SEARCH
+        if st.current_product and st.last_intent == Intent.PRODUCT_QUESTION and (
+                products_flow.asked_fields(q) or entity(q, EntityKind.COLOUR) or entity(q, EntityKind.SIZE)):
+            return Intent.PRODUCT_QUESTION  # "and in pink?" / "保修呢" right after a question about a product
         if (entity(q, EntityKind.COLOUR) or entity(q, EntityKind.ATTRIBUTE)) and st.last_search is not None:
             return Intent.PRODUCT_SEARCH  # "what about the black one?"
         if st.last_search is not None and any(pattern.search(q.text) for pattern, _ in _SORTS):
@@ -244,33 +322,59 @@ class DialogueManager:
             self._complaint(st, q, out)
         elif intent == Intent.HUMAN_AGENT:
             pass  # the care step opens the ticket
-        elif intent == Intent.EXPLAIN_RECOMMENDATION and products_flow.explain_recommendation(st, out):
-            pass
+        elif intent == Intent.EXPLAIN_RECOMMENDATION:
+            products_flow.explain_recommendation(st, out, q, svc)
         elif intent in after_sales.HANDLERS:
             after_sales.HANDLERS[intent](svc, st, q, out)
-        elif intent in not_yet.TASKS:
-            not_yet.not_yet(out, intent)
         else:
             smalltalk.out_of_scope(out)
 
     def _complaint(self, st: SessionState, q: Understood, out: ReplyBuilder) -> None:
         view = None
-        if entity(q, EntityKind.ORDER_REF) or st.current_order:
+        if entity(q, EntityKind.ORDER_REF) or st.current_order or st.customer_code:
             # Look the order up quietly: the complaint is filed either way, and a question the turn
             # already asked (e.g. for the phone digits) must keep its own pending intent.
-            pending = (st.pending_order_ref, st.pending_intent)
-            view = orders_flow.resolve_order(self._svc, st, q, ReplyBuilder(st.language), "complaint")
+            pending = (st.pending_order_ref, st.pending_intent, st.shown_orders)
+            case_words = complex_case(q.text, complaint_topic(q.text))
+            view = orders_flow.resolve_order(self._svc, st, q, ReplyBuilder(st.language),
+                                             "return_request" if case_words else "complaint")
             if view is None:
-                st.pending_order_ref, st.pending_intent = pending
+                st.pending_order_ref, st.pending_intent, st.shown_orders = pending
         topic = complaint_topic(q.text)
-        if view is not None and view.is_late:
+        case = complex_case(q.text, topic)
+        if view is not None and view.is_late and topic in (ComplaintTopic.OTHER, ComplaintTopic.DELIVERY_DELAY):
             topic = ComplaintTopic.DELIVERY_DELAY
             if not any(isinstance(c, OrderView) and c.order_number == view.order_number for c in out.cards):
                 out.card(view)
         self._svc.handoff.file_complaint(topic=topic, text=q.text, customer_code=st.customer_code,
                                          order_number=view.order_number if view else None)
-        out.add("I have recorded your complaint and it will be reviewed by our team.",
-                "您的投诉已记录，我们的团队会认真处理。")
+        out.did(ServiceAction.COMPLAINT_RECORDED)
+        if case is None or st.handed_off:
+            out.add("I have recorded your complaint and it will be reviewed by our team.",
+                    "您的投诉已记录，我们的团队会认真处理。")
+            return
+        # Damaged, wrong or lost goods and delivery disputes need a person who can act on them.
+        ticket = self._svc.handoff.open_ticket(
+            reason=case, priority=Priority.HIGH, summary=handoff_summary(st, case, view, q.text),
+            customer_code=st.customer_code, order_number=view.order_number if view and view.order_number in st.verified
+            else None, conversation_id=st.conversation_id)
+        st.handed_off = True
+        out.ticket = ticket
+        out.card(ticket)
+        out.did(ServiceAction.HANDED_OFF)
+        out.outcome = Outcome.HANDED_OFF
+        what_en, what_zh = _CASE_WORDS[case]
+        order_en = f" about order {view.masked_number}" if view else ""
+        order_zh = f"（订单{view.masked_number}）" if view else ""
+        out.add(f"I'm sorry about the {what_en}. I've passed it{order_en} to a colleague together with what you told me, "
+                f"so you won't have to explain again; you are number {ticket.queue_position} in the queue.",
+                f"非常抱歉{what_zh}给您添麻烦了。已将此事{order_zh}连同您的描述一并转交人工客服优先处理，无需重复说明，"
+                f"您目前排在第 {ticket.queue_position} 位。")
+        if view is not None and view.status == OrderStatus.DELIVERED and case in ("damaged_parcel", "wrong_item"):
+            out.add("A photo of the item and the packaging helps; you can also start a return now.",
+                    "方便的话请拍下商品和外包装的照片；也可以现在直接申请退换货。")
+            out.suggest(("Start a return", "申请退货"), ("Exchange it", "申请换货"))
+
 
     # -- care and records --------------------------------------------------------------------
 
@@ -289,9 +393,16 @@ class DialogueManager:
                         "您已在人工客服队列中，请稍候。")
             return
         order = st.current_order if st.current_order in st.verified else None
+        view = next((c for c in out.cards if isinstance(c, OrderView) and c.order_number == order), None)
+        if view is None and order is not None:
+            try:
+                view = self._svc.orders.lookup(order, **st.credentials(order))
+            except AppError:
+                view = None
         ticket = self._svc.handoff.open_ticket(
-            reason=decision.reason, priority=decision.priority, summary=q.text, customer_code=st.customer_code,
-            order_number=order, conversation_id=st.conversation_id)
+            reason=decision.reason, priority=decision.priority, summary=handoff_summary(st, decision.reason, view, q.text),
+            customer_code=st.customer_code, order_number=order, conversation_id=st.conversation_id)
+        out.did(ServiceAction.HANDED_OFF)
         st.handed_off = True
         st.consecutive_failures = 0
         out.ticket = ticket
@@ -300,6 +411,27 @@ class DialogueManager:
         out.add(f"I have asked a colleague to take over (priority: {ticket.priority.name.lower()}); "
                 f"you are number {ticket.queue_position} in the queue.",
                 f"已为您转接人工客服（优先级：{_PRIORITY_ZH[ticket.priority.name]}），您目前排在第 {ticket.queue_position} 位。")
+
+    def _thank_with_a_coupon(self, st: SessionState, q: Understood, out: ReplyBuilder) -> None:
+        """After an after-sales case ends well, a coupon that fits may be offered, once per session; never
+        to someone who complained, was upset or went to a person in this conversation."""
+        if (st.coupon_offered or not st.customer_code or not _RESOLVED_ACTIONS & set(out.actions)
+                or q.emotion.label == EmotionLabel.ANGRY or st.handed_off
+                or any(n.intent == Intent.COMPLAINT or n.emotion == EmotionLabel.ANGRY for n in st.history)):
+            return
+        category = None
+        if st.current_product:
+            try:
+                category = self._svc.catalog.product(st.current_product).summary.category
+            except AppError:
+                category = None
+        coupon = self._svc.coupons.offer_after_resolution(st.customer_code, category)
+        if coupon is None:
+            return
+        st.coupon_offered = True
+        out.add(f"As a thank-you for your patience, the coupon \"{coupon.title('en')}\" ({coupon.rule('en')}) "
+                "is available for your next order.",
+                f"感谢您的耐心，送您一张可用于下次购物的优惠券「{coupon.title('zh')}」（{coupon.rule('zh')}）。")
 
     def _record(self, st: SessionState, q: Understood, intent: Intent, reply: Reply) -> None:
         if st.conversation_id is None:
@@ -315,6 +447,8 @@ class DialogueManager:
         except AppError:
             log.exception("could not record a turn")
         st.last_intent, st.last_outcome = intent, reply.outcome
+        st.note_turn(TurnNote(q.text, intent, reply.outcome, q.emotion.label, q.emotion.intensity,
+                              tuple(a.value for a in reply.actions)))
 
 
 _PRIORITY_ZH = {"LOW": "低", "NORMAL": "普通", "HIGH": "高", "URGENT": "紧急"}

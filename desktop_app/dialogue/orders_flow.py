@@ -7,12 +7,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from desktop_app.core.errors import AccessDenied, InvalidInput, NotFound
+from desktop_app.core.vocabulary import CATEGORIES
 from desktop_app.dialogue.reply import OrderPicker, Outcome, ReplyBuilder, ServiceAction
 from desktop_app.dialogue.services import Services
 from desktop_app.dialogue.slots import Understood, entity, list_reference
 from desktop_app.dialogue.state import SessionState
 from desktop_app.nlu.types import EntityKind
-from desktop_app.service.types import ORDER_STATUS_ZH, OrderStatus, OrderView, status_text
+from desktop_app.service.types import OrderStatus, OrderView, status_text, yuan
 
 OrderFilter = Callable[[OrderView], bool]
 
@@ -31,10 +32,10 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
         ref_entity = None
         st.pending_order_ref = picked
     last4_entity = entity(q, EntityKind.PHONE_LAST4)
-    bare = q.text.strip()
+    bare = lone_digits(q.text)
     last4: str | None
-    if last4_entity is None and st.pending_order_ref and bare.isdigit() and len(bare) == 4:
-        last4 = bare  # the bare answer to "last four digits of your phone?", not another order reference
+    if last4_entity is None and st.pending_order_ref and picked is None and bare is not None:
+        last4 = bare  # the answer to "last four digits of your phone?" ("1915", "it's 1915"), not an order
         ref_entity = None
     else:
         last4 = last4_entity.value if last4_entity else None
@@ -44,6 +45,9 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
         mine = app.orders.orders_of(st.customer_code)
         now = app.clock.now()
         candidates = [o for o in mine if _matches(o, q, now) and (fits is None or fits(o))]
+        candidates = _narrowed(candidates, q, intent, now, operation=fits is not None)
+        if st.current_order and any(o.order_number == st.current_order for o in candidates):
+            candidates = [o for o in candidates if o.order_number == st.current_order]  # the one we are on fits
         if len(candidates) > 1:
             _offer_picker(st, candidates, intent, out)
             return None
@@ -97,6 +101,44 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
     return view
 
 
+_LONE_DIGITS = re.compile(r"^\D{0,16}?(\d{4})\D{0,8}$")
+
+
+def lone_digits(text: str) -> str | None:
+    """Four digits that are the whole of a short answer ("1915", "it's 1915", "尾号1915"), else None."""
+    m = _LONE_DIGITS.match(text.strip())
+    return m.group(1) if m else None
+
+
+#: Orders still worth asking about when the customer only says "my phone": recently delivered.
+RECENT_DAYS = 15
+_STATUS_INTENTS = ("order_status", "logistics_delay")
+
+
+def _narrowed(candidates: list[OrderView], q: Understood, intent: str, now: datetime, *,
+              operation: bool) -> list[OrderView]:
+    """Fewer candidates when the words are more specific than the category ("帐篷" among camping orders)
+    or when only some can be meant (a status question is about orders still on their way)."""
+    if len(candidates) <= 1:
+        return candidates
+    category = entity(q, EntityKind.CATEGORY)
+    term = CATEGORIES.get(category.value) if category is not None else None
+    if term is not None:
+        text = q.text.lower()
+        words = [w for w in (*term.aliases_zh, *term.aliases_en) if w.lower() in text and w not in (term.zh, term.en)]
+        named = [o for o in candidates if any(w.lower() in f"{ln.product.name_zh} {ln.product.name_en}".lower()
+                                              for w in words for ln in o.lines)]
+        if named:
+            candidates = named
+    if intent in _STATUS_INTENTS and not operation and entity(q, EntityKind.ORDER_STATE) is None:
+        finished = (OrderStatus.DELIVERED, OrderStatus.RETURNED, OrderStatus.CANCELLED)
+        moving = [o for o in candidates if o.status not in finished]
+        recent = [o for o in candidates if o.status == OrderStatus.DELIVERED and o.delivered_at is not None
+                  and now - o.delivered_at <= timedelta(days=RECENT_DAYS)]
+        candidates = moving or recent or candidates
+    return candidates
+
+
 #: Most orders an order picker lists; older ones are reached by number.
 PICKER_SIZE = 5
 
@@ -104,6 +146,7 @@ PICKER_SIZE = 5
 def _offer_picker(st: SessionState, candidates: list[OrderView], intent: str, out: ReplyBuilder) -> None:
     shown = tuple(candidates[:PICKER_SIZE])
     st.shown_orders = tuple(o.order_number for o in shown)
+    st.shown_order_views = shown
     st.pending_intent, st.pending_order_ref = intent, None
     out.card(OrderPicker(intent, shown))
     out.did(ServiceAction.ORDER_PICKER_SHOWN)
@@ -128,17 +171,31 @@ def _picked_order(st: SessionState, q: Understood, intent: str) -> str | None:
         return None
     shown = st.shown_orders
     ref = list_reference(q.text, len(shown))
+    bare = q.text.strip().rstrip("。.")
+    if ref is None and bare.isdigit() and 1 <= int(bare) <= len(shown):
+        ref = int(bare) - 1  # "2" answering the numbered picker
     choice: str | None = None
     if isinstance(ref, int):
         choice = shown[ref]
     else:
         digits = re.findall(r"\d{4,16}", q.text)
         hits = [n for n in shown for d in digits if n.endswith(d)]
+        if not digits and (entity(q, EntityKind.PRODUCT) or entity(q, EntityKind.CATEGORY)):
+            # "the phone one" / "帐篷那个": the words name what is in one of the orders shown
+            views = [v for v in st.shown_order_views if v.order_number in shown and _holds(v, q)]
+            hits = [v.order_number for v in _narrowed(views, q, intent, datetime.min, operation=True)]
         if len(set(hits)) == 1:
             choice = hits[0]
     if choice is not None:
         st.shown_orders = ()
     return choice
+
+
+def _holds(order: OrderView, q: Understood) -> bool:
+    """Whether the order holds the product or category the turn names."""
+    category, product = entity(q, EntityKind.CATEGORY), entity(q, EntityKind.PRODUCT)
+    return any((product is None or line.product.sku == product.value)
+               and (category is None or line.product.category == category.value) for line in order.lines)
 
 
 _HINTS = (EntityKind.ORDER_STATE, EntityKind.CATEGORY, EntityKind.PRODUCT, EntityKind.RELATIVE_DATE)
@@ -201,12 +258,18 @@ def order_status(app: Services, st: SessionState, q: Understood, out: ReplyBuild
     if view is None:
         return None
     out.card(view)
+    out.did(ServiceAction.ORDER_SHOWN)
     last = view.timeline[-1] if view.timeline else None
     where_en = f" Latest: {last.description_en} ({last.location_en}, {last.occurred_at:%m-%d %H:%M})." if last else ""
     where_zh = f"最新进度：{last.description_zh}（{last.location_zh}，{last.occurred_at:%m-%d %H:%M}）。" if last else ""
-    status_en = view.status.value.replace("_", " ")
-    status_zh = ORDER_STATUS_ZH[view.status.value]
-    if view.status == OrderStatus.DELIVERED and view.delivered_at:
+    status_en, status_zh = status_text(view.status.value, "en"), status_text(view.status.value, "zh")
+    if view.status == OrderStatus.UNPAID:
+        out.add(f"Order {view.masked_number} is awaiting payment ({yuan(view.total_fen)}); it ships once paid.",
+                f"订单{view.masked_number}还未付款（{yuan(view.total_fen)}），付款后即安排发货。")
+    elif view.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
+        out.add(f"Order {view.masked_number} has been {status_en}.", f"订单{view.masked_number}{status_zh}。")
+        out.suggest(("Where is my refund?", "退款到哪了"))
+    elif view.status == OrderStatus.DELIVERED and view.delivered_at:
         out.add(f"Order {view.masked_number} was delivered on {view.delivered_at:%Y-%m-%d}.",
                 f"订单{view.masked_number}已于 {view.delivered_at:%Y-%m-%d} 签收。")
     elif view.is_late:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop_app.service.types import FAILURES, OrderView, Outcome, ServiceAction, TicketView
+from desktop_app.service.types import FAILURES, OrderView, Outcome, ServiceAction, TicketView, status_text
 
 __all__ = ["FAILURES", "GuideOffer", "ItemChoice", "OrderPicker", "Outcome", "Reply", "ReplyBuilder", "ServiceAction"]
 
@@ -36,6 +36,21 @@ class OrderPicker:
 
     intent: str
     options: tuple[OrderView, ...]
+
+    def card_title(self, language: str) -> str:
+        return "请选择订单" if language == "zh" else "Which order?"
+
+    def card_lines(self, language: str) -> tuple[str, ...]:
+        lines = []
+        for n, o in enumerate(self.options, start=1):
+            if language == "zh":
+                names = "、".join(line.product.name_zh for line in o.lines)
+                lines.append(f"{n}. {names} · {o.placed_at:%m-%d} 下单 · {status_text(o.status.value, 'zh')} · 订单{o.masked_number}")
+            else:
+                names = ", ".join(line.product.name_en for line in o.lines)
+                lines.append(f"{n}. {names} · ordered {o.placed_at:%m-%d} · {status_text(o.status.value, 'en')} · "
+                             f"order {o.masked_number}")
+        return tuple(lines)
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ def entities(q: Understood, kind: EntityKind) -> list[Entity]:
 
 
 _YES = re.compile(r"^\s*(yes|yeah|yep|sure|ok(ay)?|confirm|go ahead|please do|do it|correct|right|"
-                  r"是|是的|好|好的|确认|可以|对|对的|嗯|行|没问题|提交|确定)\b", re.I)
+                  r"是|是的|好|好的|确认|可以|对|对的|嗯|行|没问题|提交|确定)(?![a-z])", re.I)
 _NO = re.compile(r"^\s*(no|nope|cancel|stop|never ?mind|don'?t|"
                  r"不|不用|不要|算了|取消|先不)", re.I)
 
@@ -90,7 +90,9 @@ def yes_no(text: str) -> bool | None:
 
 
 _REASONS: tuple[tuple[ReturnReason, re.Pattern[str]], ...] = (
-    (ReturnReason.WRONG_ITEM, re.compile(r"wrong (item|product|colou?r|size)|not what i ordered|发错|错发|不是我买的|送错", re.I)),
+    # "wrong size" is usually the customer's own pick not fitting (SIZE); "you sent the wrong size" is ours.
+    (ReturnReason.WRONG_ITEM, re.compile(r"wrong (item|product|colou?r)|sent (me )?(the |a )?wrong|not what i ordered|"
+                                         r"发错|错发|不是我买的|送错", re.I)),
     (ReturnReason.DAMAGED, re.compile(r"damaged|broken in transit|crack|dent|smashed|破损|压坏|摔坏|碎了|裂", re.I)),
     (ReturnReason.QUALITY, re.compile(r"quality|defect|faulty|broken|doesn'?t work|does not work|stopped working|"
                                       r"leak|质量|坏了|故障|不能用|用不了|漏水|有问题|瑕疵|开胶|掉色", re.I)),

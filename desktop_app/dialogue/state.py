@@ -12,7 +12,15 @@ from typing import Literal
 from desktop_app.fusion.hypothesis import Hypothesis
 from desktop_app.nlu.cues import REPEATS, THREATS, WAITING
 from desktop_app.nlu.types import Emotion, EmotionLabel, Intent
-from desktop_app.service.types import Outcome, ProductSummary, Recommendation, ReturnKind, ReturnReason, SearchQuery
+from desktop_app.service.types import (
+    OrderView,
+    Outcome,
+    ProductSummary,
+    Recommendation,
+    ReturnKind,
+    ReturnReason,
+    SearchQuery,
+)
 
 #: How many calm turns a strong feeling is remembered for ("都等好久了" then a bare "1234").
 MOOD_MEMORY_TURNS = 3
@@ -31,6 +39,26 @@ class ReturnForm:
     #: Colour or words the customer used to pick the item before the order was known.
     item_hint: str | None = None
     step: FormStep = "order"
+    #: The answer to "has it been opened?", asked only where the policy makes it decide (skin care).
+    opened: bool | None = None
+    #: The last question asked was "has it been opened?": "没拆封" / "yes, opened" answers it.
+    asking_opened: bool = False
+
+
+@dataclass(frozen=True)
+class TurnNote:
+    """One finished turn, kept in memory for the agent's summary when the conversation is handed off."""
+
+    text: str
+    intent: Intent
+    outcome: Outcome
+    emotion: EmotionLabel
+    intensity: float
+    actions: tuple[str, ...] = ()
+
+
+#: Turns remembered for a handoff summary; older ones only count in the intent trail.
+HISTORY_TURNS = 12
 
 
 @dataclass
@@ -67,10 +95,13 @@ class SessionState:
     task: TaskForm | None = None
     #: Order numbers of the last order picker shown, in order: "第二个" / "the watch one" point into it.
     shown_orders: tuple[str, ...] = ()
+    shown_order_views: tuple[OrderView, ...] = ()
     consecutive_failures: int = 0
     last_intent: Intent | None = None
     last_outcome: Outcome | None = None
     handed_off: bool = False
+    #: A thank-you coupon was offered after a resolved case (at most once a conversation).
+    coupon_offered: bool = False
     turns: int = 0
     mood: Emotion = field(default_factory=Emotion)
     #: Non-verbal hypotheses (vision, QR) waiting to be fused with this turn's words.
@@ -80,6 +111,12 @@ class SessionState:
     escalation: int = 0
     #: What raised it, for the agent's summary ("threat", "asked again", "long wait", "angry").
     escalation_causes: list[str] = field(default_factory=list)
+    #: The last ``HISTORY_TURNS`` turns, for the summary a human agent reads on handoff.
+    history: list[TurnNote] = field(default_factory=list)
+
+    def note_turn(self, note: TurnNote) -> None:
+        self.history.append(note)
+        del self.history[:-HISTORY_TURNS]
 
     def escalate(self, emotion: Emotion, *, asked_again: bool) -> int:
         """Update the conversation's escalation with one turn and return it."""

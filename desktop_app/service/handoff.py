@@ -22,7 +22,8 @@ from desktop_app.store.schema import Complaint, Customer, HandoffTicket, Order
 log = logging.getLogger(__name__)
 
 HANDOFF_REASONS = frozenset(
-    {"customer_request", "angry", "anxious", "repeated_failure", "complaint", "verification_failed", "other"}
+    {"customer_request", "angry", "anxious", "repeated_failure", "complaint", "verification_failed", "other",
+     "damaged_parcel", "wrong_item", "lost_parcel"}
 )
 
 
@@ -64,6 +65,14 @@ class HandoffService:
             return tuple(TicketView(t.id, Priority(t.priority), t.reason, t.status, t.created_at,
                                     f"…{number[-4:]}" if number else None, position)
                          for position, (t, number) in enumerate(rows, start=1))
+
+    def summary(self, ticket_id: int) -> str:
+        """The AI's summary for the agent who takes the ticket (decrypted; never logged)."""
+        with self._db.session() as s:
+            ticket = s.get(HandoffTicket, ticket_id)
+            if ticket is None:
+                raise NotFound(f"No ticket {ticket_id}.", message_zh="没有该工单。")
+            return self._cipher.decrypt(ticket.summary_encrypted) if ticket.summary_encrypted else ""
 
     def close_ticket(self, ticket_id: int) -> None:
         with self._db.session() as s:

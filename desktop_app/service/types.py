@@ -73,6 +73,7 @@ class ServiceAction(StrEnum):
     ORDER_CANCELLED = "order_cancelled"
     CANCEL_REFUSED = "cancel_refused"
     INTERCEPT_OFFERED = "intercept_offered"
+    INTERCEPT_REQUESTED = "intercept_requested"
     ADDRESS_CHANGED = "address_changed"
     ADDRESS_REFUSED = "address_refused"
     SHIPPING_URGED = "shipping_urged"

@@ -12,6 +12,7 @@ from desktop_app.core.errors import AppError
 from desktop_app.dialogue.reply import GuideOffer, ItemChoice, Reply
 from desktop_app.dialogue.turn import Exchange
 from desktop_app.service.types import (
+    FactCard,
     OrderView,
     ProductAnswer,
     ProductSummary,
@@ -22,6 +23,7 @@ from desktop_app.service.types import (
     TicketView,
 )
 from desktop_app.ui.chat.card_base import Card, ErrorCard, TextCard
+from desktop_app.ui.chat.fact_cards import FactsCard
 from desktop_app.ui.chat.handler import AssistantText
 from desktop_app.ui.chat.order_cards import OrderTimelineCard, ReturnDecisionCard, ReturnRequestCard, TicketCard
 from desktop_app.ui.chat.product_cards import ProductCard, ProductListCard
@@ -29,7 +31,7 @@ from desktop_app.ui.chat.reply_cards import GuideOfferCard, ItemChoiceCard, Repl
 from desktop_app.ui.common.labels import tr
 
 __all__ = [
-    "Card", "ErrorCard", "GuideOfferCard", "ItemChoiceCard", "OrderTimelineCard", "ProductCard", "ProductListCard",
+    "Card", "ErrorCard", "FactsCard", "GuideOfferCard", "ItemChoiceCard", "OrderTimelineCard", "ProductCard", "ProductListCard",
     "ReplyCard", "ReturnDecisionCard", "ReturnRequestCard", "TextCard", "TicketCard", "card_for",
 ]
 
@@ -67,6 +69,8 @@ def card_for(result: object, language: str) -> Card:
         return GuideOfferCard(result, language)
     if isinstance(result, ItemChoice):
         return ItemChoiceCard(result, language)
+    if isinstance(result, FactCard):
+        return FactsCard(result, language)
     if isinstance(result, (tuple, list)):
         if not result:
             return TextCard(tr(language, "Nothing to show yet.", "暂无内容。"), language)

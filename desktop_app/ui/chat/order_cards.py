@@ -126,6 +126,11 @@ class ReturnDecisionCard(Card):
             self.note(self.t(f"Apply by {when(decision.deadline)}.", f"请在 {when(decision.deadline)} 前申请。"))
 
 
+#: A request's stored status in the customer's words.
+_REQUEST_STATUS = {"submitted": ("waiting for our review", "待审核"), "approved": ("approved", "已同意"),
+                   "completed": ("completed, refunded", "已完成"), "rejected": ("declined", "未通过")}
+
+
 class ReturnRequestCard(Card):
     def __init__(self, request: ReturnRequestView, language: str, parent: QWidget | None = None) -> None:
         super().__init__(language, "assistant", parent)
@@ -137,12 +142,13 @@ class ReturnRequestCard(Card):
                             f"该商品已提交过{kind}申请")
         self.add(make_label(status, "returnStatus")).setProperty("created", request.created)
         name = request.product_name_zh if language == "zh" else request.product_name_en
+        status = tr(language, *_REQUEST_STATUS.get(request.status, ("being processed", "处理中")))
         self.note(self.t(f"Request #{request.request_id} · {name} · order …{request.order_number[-4:]}",
                          f"申请编号 #{request.request_id} · {name} · 订单 …{request.order_number[-4:]}"))
         self.note(self.t(f"Reason: {tr(language, *REASON_LABELS[request.reason.value])} · filed "
-                         f"{when(request.created_at)} · status {request.status}",
+                         f"{when(request.created_at)} · {status}",
                          f"原因：{tr(language, *REASON_LABELS[request.reason.value])} · 提交于 "
-                         f"{when(request.created_at)} · 状态 {request.status}"))
+                         f"{when(request.created_at)} · {status}"))
 
 
 class TicketCard(Card):

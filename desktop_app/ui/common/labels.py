@@ -12,6 +12,8 @@ def tr(language: str, en: str, zh: str) -> str:
 
 
 ORDER_STATUS_EN = {
+    "unpaid": "Awaiting payment",
+    "cancelled": "Cancelled",
     "paid": "Paid, awaiting shipment",
     "shipped": "Shipped",
     "in_transit": "In transit",
@@ -39,6 +41,9 @@ HANDOFF_REASON_LABELS = {
     "verification_failed": ("I cannot verify my order", "无法验证订单"),
     "angry": ("I am unhappy with the service", "对服务不满意"),
     "anxious": ("It is urgent", "情况紧急"),
+    "damaged_parcel": ("The item arrived damaged", "商品损坏"),
+    "wrong_item": ("I received the wrong item", "发错货"),
+    "lost_parcel": ("My parcel is missing", "包裹丢失"),
     "other": ("Something else", "其他问题"),
 }
 

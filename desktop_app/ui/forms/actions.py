@@ -165,7 +165,7 @@ class FormController:
             call = self.app.returns.check
         self.chat.add_user_text(said)
         self.chat.run(lambda: call(request.order_ref, kind=request.kind, reason=request.reason,
-                                   item_id=request.item_id, phone_last4=request.phone_last4))
+                                   item_id=request.item_id, phone_last4=request.phone_last4, opened=request.opened))
 
     def search(self, query: SearchQuery) -> None:
         if query.page == 1:

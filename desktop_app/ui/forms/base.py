@@ -53,6 +53,8 @@ class ReturnInput:
     kind: ReturnKind
     reason: ReturnReason
     file: bool  # False: only check eligibility
+    #: Whether the package was opened (decides no-reason returns of e.g. skin care).
+    opened: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,8 @@ class ReturnForm(Form):
                                [(k.value, *RETURN_KIND_LABELS[k.value]) for k in ReturnKind], 2)
         self.reason = self.combo("reasonCombo", "Reason", "原因",
                                  [(r.value, *REASON_LABELS[r.value]) for r in ReturnReason], 2, 2)
+        self.opened = self.combo("openedCombo", "Package", "包装",
+                                 [("unopened", "Unopened", "未拆封"), ("opened", "Opened", "已拆封")], 3)
         self.check = self.button("checkButton", "Check eligibility", "检查资格", primary=True)
         self.file = self.button("fileButton", "File request", "提交申请")
         self.check.clicked.connect(lambda: self._send(file=False))
@@ -120,7 +122,8 @@ class ReturnForm(Form):
             return
         item_id = self.item.currentData() if self.item.count() else None
         self.submit_request(ReturnInput(*inputs, item_id=item_id, kind=ReturnKind(self.kind.currentData()),
-                              reason=ReturnReason(self.reason.currentData()), file=file))
+                              reason=ReturnReason(self.reason.currentData()), file=file,
+                              opened=self.opened.currentData() == "opened"))
 
 
 class SearchForm(Form):

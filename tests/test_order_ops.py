@@ -561,3 +561,40 @@ def test_the_new_address_is_read_out_of_a_sentence(text, address):
     from desktop_app.dialogue.order_ops_flow import address_in
 
     assert address_in(text) == address
+
+
+def test_a_cancel_refunds_what_was_paid_not_the_coupon(app):
+    """A coupon took money off the order: cancelling refunds the money paid, not the coupon in cash."""
+    from desktop_app.store.schema import Coupon, CouponUse
+
+    paid = next(o for o in app.orders.orders_of("C001") if o.status == OrderStatus.PAID)
+    with app.db.session() as s:
+        order = s.scalar(select(Order).where(Order.order_number == paid.order_number))
+        coupon = s.scalar(select(Coupon).where(Coupon.category.is_(None)))
+        assert order is not None and coupon is not None
+        s.add(CouponUse(coupon_id=coupon.id, customer_id=order.customer_id, order_id=order.id, used_at=order.placed_at))
+        discount = coupon.discount_fen
+    result = app.order_changes.cancel(paid.order_number, customer_code="C001")
+    assert result.refund is not None and result.refund.amount_fen == paid.total_fen - discount
+
+
+def test_a_cancel_from_a_state_that_changed_meanwhile_changes_nothing(app, monkeypatch):
+    """Two kiosks cancelling at once: the one whose checked state is gone is refused, and no second refund."""
+    paid = next(o for o in app.orders.orders_of("C001") if o.status == OrderStatus.PAID)
+    app.order_changes.cancel(paid.order_number, customer_code="C001")
+    with app.db.session() as s:
+        refunds_before = s.scalar(select(func.count()).select_from(Refund))
+        s.execute(Order.__table__.update().where(Order.order_number == paid.order_number).values(status="paid"))
+    service = app.order_changes
+    real_check = service._check
+
+    def stale(s, order, kind):  # the check saw "paid"; the row is cancelled by someone else before the update
+        check = real_check(s, order, kind)
+        s.execute(Order.__table__.update().where(Order.id == order.id).values(status="cancelled"))
+        return check
+
+    monkeypatch.setattr(service, "_check", stale)
+    with pytest.raises(NotEligible, match="changed a moment ago"):
+        service.cancel(paid.order_number, customer_code="C001")
+    with app.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Refund)) == refunds_before

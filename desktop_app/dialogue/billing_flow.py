@@ -497,7 +497,7 @@ def _claim_or_explain(app: Services, st: SessionState, out: ReplyBuilder, view: 
     each_en = f" for the {done.quantity} you bought" if done.quantity > 1 else ""
     each_zh = f"（{done.quantity} 件合计）" if done.quantity > 1 else ""
     out.add(f"Good news: the {name_en} is cheaper now. You paid {yuan(done.paid_fen)} and it has since been "
-            f"{yuan(done.lowest_fen)}, so I have refunded the difference of {yuan(done.refund_fen)}{each_en} to your "
+            f"{yuan(done.lowest_fen)}, so I have requested a refund of the difference, {yuan(done.refund_fen)}{each_en} to your "
             f"{channel_text(done.channel, 'en')}; it should arrive by {done.expected_by:%Y-%m-%d}.",
             f"好消息，{name_zh}降价了：您购买时单价 {yuan(done.paid_fen)}，之后最低 {yuan(done.lowest_fen)}，"
             f"差价 {yuan(done.refund_fen)}{each_zh} 已为您申请退回{channel_text(done.channel, 'zh')}，"

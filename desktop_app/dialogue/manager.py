@@ -431,7 +431,7 @@ class DialogueManager:
         st.coupon_offered = True
         out.add(f"As a thank-you for your patience, the coupon \"{coupon.title('en')}\" ({coupon.rule('en')}) "
                 "is available for your next order.",
-                f"感谢您的耐心，送您一张可用于下次购物的优惠券「{coupon.title('zh')}」（{coupon.rule('zh')}）。")
+                f"感谢您的耐心，下次购物可以使用优惠券「{coupon.title('zh')}」（{coupon.rule('zh')}）。")
 
     def _record(self, st: SessionState, q: Understood, intent: Intent, reply: Reply) -> None:
         if st.conversation_id is None:

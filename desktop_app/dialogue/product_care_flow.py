@@ -515,11 +515,12 @@ def _no_installable(app: Services, st: SessionState, mine: tuple[OrderView, ...]
         except AppError as exc:
             out.add(exc.message, exc.message_zh)
             return
-    kinds_en = " and ".join(sorted(CATEGORIES[c].en.lower() if c in CATEGORIES else c
-                                   for c in app.policy.installation.categories))
+    known = sorted(c for c in app.policy.installation.categories if c in CATEGORIES)
+    kinds_en = " and ".join(CATEGORIES[c].en.lower() for c in known) or "large items"
+    kinds_zh = "、".join(CATEGORIES[c].zh for c in known) or "大件商品"
     out.add(f"None of your orders holds an item that needs installing; free installation is for {kinds_en} "
             "and items that need assembling.",
-            "您的订单里暂时没有需要安装的商品哦；家具等需要组装的大件商品可以预约免费上门安装。")
+            f"您的订单里暂时没有需要安装的商品哦；{kinds_zh}以及需要组装的商品可以预约免费上门安装。")
 
 
 def installation_service(app: Services, st: SessionState, q: Understood, out: ReplyBuilder) -> None:

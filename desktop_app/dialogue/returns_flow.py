@@ -30,6 +30,7 @@ _REASON_NAMES = {
     ReturnReason.SIZE: ("the size doesn't fit", "尺码不合适"),
 }
 _KIND_ZH = {ReturnKind.RETURN: "退货", ReturnKind.EXCHANGE: "换货"}
+_KIND_EN = {ReturnKind.RETURN: "return", ReturnKind.EXCHANGE: "exchange"}
 #: "Forget it" at any step drops the form ("不要了" is not here: it answers the reason question),
 #: unless the same words go on to ask for something else ("算了还是退货吧").
 _CANCEL_ANY = re.compile(r"^\s*(?:算了|不用了|取消申请|never ?mind|forget it|cancel (?:the|my|this) (?:return|exchange|request))",
@@ -254,11 +255,11 @@ def _file(app: Services, st: SessionState, out: ReplyBuilder) -> None:
     out.card(request)
     if request.created:
         out.did(ServiceAction.RETURN_FILED)
-        out.add(f"Done: {request.kind.value} request #{request.request_id} is filed. A courier pickup will be "
+        out.add(f"Done: {_KIND_EN[request.kind]} request #{request.request_id} is filed. A courier pickup will be "
                 "arranged; you will get the refund or replacement once the item is checked.",
                 f"已提交{_KIND_ZH[request.kind]}申请（编号 {request.request_id}），"
                 "我们会安排快递上门取件，商品检验后为您退款或换新。")
     else:
-        out.add(f"This {request.kind.value} was already filed as request #{request.request_id} on "
+        out.add(f"This {_KIND_EN[request.kind]} was already filed as request #{request.request_id} on "
                 f"{request.created_at:%Y-%m-%d}; nothing new was added.",
                 f"该申请此前已提交（编号 {request.request_id}，{request.created_at:%Y-%m-%d}），无需重复提交。")

@@ -142,9 +142,10 @@ class CouponService:
         if amount_fen is not None and amount_fen < 0:
             raise InvalidInput("An amount cannot be negative.", message_zh="金额不能为负数。")
         if category is not None and category not in CATEGORIES:
-            known = ", ".join(sorted(CATEGORIES))
-            raise InvalidInput(f"Unknown category {category!r}; the store's categories are {known}.",
-                               message_zh=f"没有“{category}”这个品类，本店品类有：{known}。")
+            known_en = ", ".join(f"{t.en} ({key})" for key, t in sorted(CATEGORIES.items()))
+            known_zh = "、".join(f"{t.zh}（{key}）" for key, t in sorted(CATEGORIES.items()))
+            raise InvalidInput(f"Unknown category {category!r}; the store's categories are {known_en}.",
+                               message_zh=f"没有“{category}”这个品类，本店品类有：{known_zh}。")
         with self._db.session() as s:
             coupons = self._usable(s, customer_code, category)
         best = self._best(coupons, amount_fen, category)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Clock
@@ -185,7 +186,11 @@ class InstallationService:
                 s.add(row)
             else:  # a cancelled booking is re-used: one row per item
                 row.slot_start, row.status, row.created_at = slot_start, "booked", self._clock.now()
-            s.flush()
+            try:
+                s.flush()
+            except IntegrityError:  # booked a moment ago from another kiosk: one booking per item
+                raise NotEligible(f"{item.product.name_en} was just booked; please check the booking.",
+                                  message_zh=f"{item.product.name_zh}刚刚已预约，请查看预约信息。") from None
             view = self._view(order, item, row, created=True)
             s.commit()
         log.info("installation booked for order item %d", view.item_id)

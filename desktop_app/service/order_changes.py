@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Clock
@@ -26,7 +26,7 @@ from desktop_app.core.places import CITIES, REGIONS, carrier_label, place_label
 from desktop_app.core.text import clean_text
 from desktop_app.service.orders import OrderService
 from desktop_app.service.policy import Policy
-from desktop_app.service.refunds import RefundService, RefundView, channel_text, day_text
+from desktop_app.service.refunds import RefundService, RefundView, channel_text, coupon_discount_fen, day_text
 from desktop_app.service.types import OrderStatus, status_text, yuan
 from desktop_app.store.db import Database
 from desktop_app.store.schema import Order, OrderChange, Refund
@@ -415,11 +415,17 @@ class OrderChangeService:
             if not check.allowed:
                 raise ChangeRefused(check)
             now = self._clock.now()
-            order.status = OrderStatus.CANCELLED.value
+            # Only from the state just checked: of two cancels racing, one changes the row, the other is told.
+            moved = s.execute(update(Order).where(Order.id == order.id, Order.status == order.status)
+                              .values(status=OrderStatus.CANCELLED.value)
+                              .execution_options(synchronize_session="fetch"))
+            if getattr(moved, "rowcount", 1) != 1:
+                raise NotEligible("This order changed a moment ago; nothing was cancelled. Please check it again.",
+                                  message_zh="该订单刚刚发生了变化，本次未取消，请重新查看订单。")
             s.add(OrderChange(order_id=order.id, kind="cancel", status="done", created_at=now))
             refund = self._refunds.record(s, order, None, "cancel", check.refund_fen) if check.refund_fen else None
             s.commit()
-            log.info("order %s cancelled (refund %s)", order.order_number, "booked" if refund else "none")
+            log.info("order id %d cancelled (refund %s)", order.id, "booked" if refund else "none")
             return CancelResult(order_number=order.order_number, items_en=check.items_en, items_zh=check.items_zh,
                                 total_fen=order.total_fen, cancelled_at=now, refund=refund)
 
@@ -434,7 +440,9 @@ class OrderChangeService:
 
     def change_address(self, order_ref: str, new_address: str, *, customer_code: str | None = None,
                        phone_last4: str | None = None) -> AddressChangeResult:
-        """Send a not-yet-shipped order to a new address; the address is stored encrypted in the change record."""
+        """Send a not-yet-shipped order to a new address. The change record keeps the address encrypted; the
+        order's own delivery columns hold it as they hold every order's address (their encryption at rest
+        is the trust work's, for all addresses at once)."""
         with self._db.session() as s:
             order = self._orders.load_verified(s, order_ref, customer_code=customer_code, phone_last4=phone_last4)
             check = self._check(s, order, "address")
@@ -450,7 +458,7 @@ class OrderChangeService:
             s.add(OrderChange(order_id=order.id, kind="address", status="done",
                               detail_encrypted=self._cipher.encrypt(address.text), created_at=now))
             s.commit()
-            log.info("order %s: delivery address changed", order.order_number)
+            log.info("order id %d: delivery address changed", order.id)
             return AddressChangeResult(order_number=order.order_number, address=address.text, city=address.city,
                                        changed_at=now)
 
@@ -468,7 +476,7 @@ class OrderChangeService:
                 raise NotEligible(en, message_zh=zh)
             address = parse_address(new_address) if new_address is not None else None
             fee = self._policy.orders.intercept_fee_fen
-            refund = max(0, order.total_fen - self._refunded(s, order) - fee)
+            refund = max(0, order.total_fen - coupon_discount_fen(s, order) - self._refunded(s, order) - fee)
             existing = s.scalar(select(OrderChange).where(OrderChange.order_id == order.id,
                                                           OrderChange.kind == "intercept",
                                                           OrderChange.status == "requested"))
@@ -483,7 +491,7 @@ class OrderChangeService:
             s.add(OrderChange(order_id=order.id, kind="intercept", status="requested", created_at=now,
                               detail_encrypted=self._cipher.encrypt(address.text) if address else None))
             s.commit()
-            log.info("order %s: interception requested", order.order_number)
+            log.info("order id %d: interception requested", order.id)
             return InterceptResult(order_number=order.order_number, carrier=order.carrier, fee_fen=fee,
                                    purpose="redirect" if address else "return",
                                    new_city=address.city if address else None, requested_at=now,
@@ -511,7 +519,7 @@ class OrderChangeService:
             if earlier is None:
                 s.add(OrderChange(order_id=order.id, kind="urge", status="requested", created_at=now))
                 s.commit()
-                log.info("order %s: shipping urged", order.order_number)
+                log.info("order id %d: shipping urged", order.id)
             return _urge_result(order, ship_by=ship_by, overdue=now > ship_by, created=earlier is None,
                                 already=earlier is not None)
 
@@ -527,7 +535,8 @@ class OrderChangeService:
         rule = _rule(status)
         allowed = status in BEFORE_SHIPMENT
         paid = order.paid_at is not None and status == OrderStatus.PAID
-        refund = max(0, order.total_fen - self._refunded(s, order)) if allowed and paid and kind == "cancel" else 0
+        refund = (max(0, order.total_fen - coupon_discount_fen(s, order) - self._refunded(s, order))
+                  if allowed and paid and kind == "cancel" else 0)
         days = self._policy.orders.refund_days_after_cancel
         fee = self._policy.orders.intercept_fee_fen if rule == ChangeRule.SHIPPED else None
         en, zh = _explain(kind, rule, order, refund=refund, days=days, fee=fee,
@@ -624,7 +633,7 @@ def _explain(kind: str, rule: ChangeRule, order: Order, *, refund: int, days: in
                     f"instead: no-reason returns are accepted within {no_reason_days} days of delivery, "
                     "counted from the day after you signed for it.",
                     f"订单{m}已{on_zh}签收，无法取消。如不想要了可以申请退货：签收次日起 {no_reason_days} 天内"
-                    "支持七天无理由退货。")
+                    "支持无理由退货。")
         return (f"Order {m} was already delivered{on}, so its address can no longer be changed.",
                 f"订单{m}已{on_zh}签收，无法再修改收货地址。")
     if rule == ChangeRule.CANCELLED:

@@ -164,7 +164,7 @@ class OrderService:
             )
         if order.contact_phone[-4:] != last4:
             self._limiter.fail(key)
-            log.info("order verification failed for order %s", key)
+            log.info("order verification failed for order id %d", order.id)
             raise AccessDenied(
                 "Those digits do not match this order's phone number.", message_zh="手机尾号与该订单不符。"
             )

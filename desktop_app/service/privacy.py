@@ -151,6 +151,7 @@ class PrivacyService:
                 change.detail_encrypted = None
             for invoice in s.scalars(select(Invoice).where(Invoice.order_id.in_(order_ids))):
                 invoice.title_encrypted, invoice.email_encrypted = self._cipher.encrypt(ERASED), None
+                invoice.tax_id = None
             for ticket in s.scalars(select(WarrantyTicket).where(WarrantyTicket.order_item_id.in_(item_ids))):
                 ticket.problem_encrypted = None
             counts["coupon_uses"] = _deleted(s, delete(CouponUse).where(CouponUse.customer_id == c.id))

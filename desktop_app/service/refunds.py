@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Clock
@@ -21,7 +21,7 @@ from desktop_app.service.orders import OrderService
 from desktop_app.service.policy import Policy
 from desktop_app.service.types import yuan
 from desktop_app.store.db import Database
-from desktop_app.store.schema import Customer, Order, OrderItem, Refund
+from desktop_app.store.schema import Coupon, CouponUse, Customer, Order, OrderItem, Refund
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class RefundService:
                      expected_by=now + timedelta(days=self.days_for(source)), completed_at=None)
         session.add(row)
         session.flush()
-        log.info("refund %s booked for order %s (%s)", row.id, order.order_number, source)
+        log.info("refund %s booked for order id %d (%s)", row.id, order.id, source)
         return self._view(order, row)
 
     def days_for(self, source: str) -> int:
@@ -174,3 +174,9 @@ class RefundService:
             created_at=r.created_at, expected_by=r.expected_by, completed_at=r.completed_at,
             overdue=r.status != "completed" and self._clock.now() > r.expected_by,
         )
+
+
+def coupon_discount_fen(s: Session, order: Order) -> int:
+    """What a coupon took off the order: money the customer never paid, so never refunded in cash."""
+    return int(s.scalar(select(func.coalesce(func.sum(Coupon.discount_fen), 0))
+                        .join(CouponUse, CouponUse.coupon_id == Coupon.id).where(CouponUse.order_id == order.id)) or 0)

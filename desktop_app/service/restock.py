@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from desktop_app.core.clock import Clock
 from desktop_app.core.errors import AccessDenied, NotEligible, NotFound
@@ -83,7 +84,14 @@ class RestockService:
                 s.add(alert)
             elif alert.notified_at is not None:
                 alert.notified_at, alert.created_at = None, self._clock.now()  # sold out again: wait once more
-            s.flush()
+            try:
+                s.flush()
+            except IntegrityError:  # the same customer subscribed a moment ago from another kiosk
+                s.rollback()
+                alert = s.scalar(select(RestockAlert).where(RestockAlert.customer_id == customer.id,
+                                                            RestockAlert.product_id == product.id))
+                assert alert is not None
+                created = False
             view = RestockView(alert.id, product.sku, product.name_en, product.name_zh, alert.created_at, created)
             s.commit()
         if created:

@@ -161,8 +161,8 @@ def test_a_slot_answer_keeps_the_task_open():
         def __init__(self, text: str) -> None:
             self.text, self.entities = text, ()
 
-    assert product_care_flow.answers_task(st, Turn("改到周日下午"))
-    assert not product_care_flow.answers_task(st, Turn("我的快递到哪了"))
+    assert product_care_flow.answers_task(st.task, Turn("改到周日下午"))
+    assert not product_care_flow.answers_task(st.task, Turn("我的快递到哪了"))
 
 
 def test_the_assistant_offers_slots_and_books_the_one_named(app):

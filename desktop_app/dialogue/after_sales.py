@@ -27,13 +27,11 @@ HANDLERS: dict[Intent, Handler] = _merge(order_ops_flow.HANDLERS, billing_flow.H
 
 #: Flows whose open task can recognise its own answers ("the screen went black" after "what is wrong
 #: with it?", "个人" after "what title?") even when the words alone read as another request.
-_TASK_ANSWERS: dict[Intent, Callable[[TaskForm, Understood], bool]] = dict(billing_flow.TASK_ANSWERS)
+_TASK_ANSWERS: dict[Intent, Callable[[TaskForm, Understood], bool]] = {
+    **billing_flow.TASK_ANSWERS, **product_care_flow.TASK_ANSWERS}
 
 
 def answers_task(st: SessionState, q: Understood) -> bool:
     """Whether this turn answers the question the open after-sales task asked."""
-    task = st.task
-    if task is None:
-        return False
-    check = _TASK_ANSWERS.get(task.intent)
-    return product_care_flow.answers_task(st, q) or (check is not None and check(task, q))
+    check = _TASK_ANSWERS.get(st.task.intent) if st.task is not None else None
+    return st.task is not None and check is not None and check(st.task, q)

@@ -330,18 +330,17 @@ class DialogueManager:
             smalltalk.out_of_scope(out)
 
     def _complaint(self, st: SessionState, q: Understood, out: ReplyBuilder) -> None:
+        topic = complaint_topic(q.text)
+        case = complex_case(q.text, topic)
         view = None
         if entity(q, EntityKind.ORDER_REF) or st.current_order or st.customer_code:
             # Look the order up quietly: the complaint is filed either way, and a question the turn
             # already asked (e.g. for the phone digits) must keep its own pending intent.
-            pending = (st.pending_order_ref, st.pending_intent, st.shown_orders)
-            case_words = complex_case(q.text, complaint_topic(q.text))
+            pending = (st.pending_order_ref, st.pending_intent, st.shown_order_views)
             view = orders_flow.resolve_order(self._svc, st, q, ReplyBuilder(st.language),
-                                             "return_request" if case_words else "complaint")
+                                             "return_request" if case else "complaint")
             if view is None:
-                st.pending_order_ref, st.pending_intent, st.shown_orders = pending
-        topic = complaint_topic(q.text)
-        case = complex_case(q.text, topic)
+                st.pending_order_ref, st.pending_intent, st.shown_order_views = pending
         if view is not None and view.is_late and topic in (ComplaintTopic.OTHER, ComplaintTopic.DELIVERY_DELAY):
             topic = ComplaintTopic.DELIVERY_DELAY
             if not any(isinstance(c, OrderView) and c.order_number == view.order_number for c in out.cards):

@@ -145,7 +145,6 @@ PICKER_SIZE = 5
 
 def _offer_picker(st: SessionState, candidates: list[OrderView], intent: str, out: ReplyBuilder) -> None:
     shown = tuple(candidates[:PICKER_SIZE])
-    st.shown_orders = tuple(o.order_number for o in shown)
     st.shown_order_views = shown
     st.pending_intent, st.pending_order_ref = intent, None
     out.card(OrderPicker(intent, shown))
@@ -182,12 +181,12 @@ def _picked_order(st: SessionState, q: Understood, intent: str) -> str | None:
         hits = [n for n in shown for d in digits if n.endswith(d)]
         if not digits and (entity(q, EntityKind.PRODUCT) or entity(q, EntityKind.CATEGORY)):
             # "the phone one" / "帐篷那个": the words name what is in one of the orders shown
-            views = [v for v in st.shown_order_views if v.order_number in shown and _holds(v, q)]
+            views = [v for v in st.shown_order_views if _holds(v, q)]
             hits = [v.order_number for v in _narrowed(views, q, intent, datetime.min, operation=True)]
         if len(set(hits)) == 1:
             choice = hits[0]
     if choice is not None:
-        st.shown_orders = ()
+        st.shown_order_views = ()
     return choice
 
 

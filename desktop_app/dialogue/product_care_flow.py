@@ -8,6 +8,7 @@ rules themselves live in the services, so a refusal here is the service's refusa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from desktop_app.core.errors import AccessDenied, AppError, NotEligible
@@ -774,12 +775,11 @@ def restock_alert(app: Services, st: SessionState, q: Understood, out: ReplyBuil
                 f"您之前已订阅过「{view.product_zh}」的到货提醒，到货后会第一时间通知您。")
 
 
-def answers_task(st: SessionState, q: Understood) -> bool:
+def answers_task(task: TaskForm, q: Understood) -> bool:
     """Whether this turn answers the question an open product-care task asked ("the screen went black"
     after "what is wrong with it?", "周日下午" after the slots, "175 70" after "height and weight?"),
     so a confident reading of the same words as another request must not drop the task."""
-    task = st.task
-    if task is None or task.intent not in HANDLERS:
+    if task.intent not in HANDLERS:
         return False
     if task.step == "item":
         return bool(entity(q, EntityKind.PRODUCT)) or list_reference(q.text, 9) is not None
@@ -814,3 +814,6 @@ HANDLERS: dict[Intent, Handler] = {
     Intent.SIZE_ADVICE: _closing_on_error(size_advice),
     Intent.RESTOCK_ALERT: _closing_on_error(restock_alert),
 }
+
+#: Per intent, whether a turn answers that intent's open task (merged in ``after_sales``).
+TASK_ANSWERS: dict[Intent, Callable[[TaskForm, Understood], bool]] = {intent: answers_task for intent in HANDLERS}

@@ -200,7 +200,7 @@ def _order(app: Services, st: SessionState, q: Understood, out: ReplyBuilder) ->
     bare = re.fullmatch(r"\s*#?(\d)\s*", q.text)
     if picking and bare and 1 <= int(bare.group(1)) <= len(st.shown_orders):
         st.pending_order_ref = st.shown_orders[int(bare.group(1)) - 1]  # "2" answers the picker by position
-        st.shown_orders = ()
+        st.shown_order_views = ()
     view = resolve_order(app, st, q, out, intent, fits=lambda o: o.status == OrderStatus.DELIVERED)
     if view is None:
         form.step = "phone" if st.pending_order_ref else "order"

@@ -94,7 +94,6 @@ class SessionState:
     #: An order operation in progress (cancel, address, invoice, installation...), or None.
     task: TaskForm | None = None
     #: Order numbers of the last order picker shown, in order: "第二个" / "the watch one" point into it.
-    shown_orders: tuple[str, ...] = ()
     shown_order_views: tuple[OrderView, ...] = ()
     consecutive_failures: int = 0
     last_intent: Intent | None = None
@@ -113,6 +112,11 @@ class SessionState:
     escalation_causes: list[str] = field(default_factory=list)
     #: The last ``HISTORY_TURNS`` turns, for the summary a human agent reads on handoff.
     history: list[TurnNote] = field(default_factory=list)
+
+    @property
+    def shown_orders(self) -> tuple[str, ...]:
+        """The numbers of the orders in the picker just shown."""
+        return tuple(v.order_number for v in self.shown_order_views)
 
     def note_turn(self, note: TurnNote) -> None:
         self.history.append(note)

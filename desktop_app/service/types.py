@@ -55,7 +55,7 @@ ORDER_STATUS_EN = {
     "paid": "paid, not shipped yet",
     "shipped": "shipped",
     "in_transit": "in transit",
-    "delayed": "delayed in transit",
+    "delayed": "delayed",
     "delivered": "delivered",
     "returned": "returned",
 }

@@ -9,18 +9,17 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from desktop_app.core.places import carrier_label, place_label
 from desktop_app.core.vocabulary import attribute_label
 from desktop_app.service.types import (
-    ORDER_STATUS_ZH,
     OrderView,
     ReturnDecision,
     ReturnRequestView,
     TicketView,
     TimelineEvent,
+    status_text,
     yuan,
 )
 from desktop_app.ui.chat.card_base import ACCENT, Card, make_label, when
 from desktop_app.ui.common.labels import (
     HANDOFF_REASON_LABELS,
-    ORDER_STATUS_EN,
     PRIORITY_LABELS,
     REASON_LABELS,
     RETURN_KIND_LABELS,
@@ -59,7 +58,8 @@ class OrderTimelineCard(Card):
         super().__init__(language, "assistant", parent)
         self.title(self.t(f"Order {order.masked_number}", f"订单 {order.masked_number}"))
         head = QHBoxLayout()
-        status = ORDER_STATUS_ZH[order.status.value] if language == "zh" else ORDER_STATUS_EN[order.status.value]
+        status = status_text(order.status.value, language)
+        status = status[:1].upper() + status[1:]  # a badge: "Delivered", not "delivered"
         head.addWidget(self.badge(status, "info", "orderStatus"))
         if order.is_late:
             head.addWidget(self.badge(self.t("Late", "已超时"), "bad", "lateBadge"))

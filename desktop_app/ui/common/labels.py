@@ -11,17 +11,6 @@ def tr(language: str, en: str, zh: str) -> str:
     return zh if language == "zh" else en
 
 
-ORDER_STATUS_EN = {
-    "unpaid": "Awaiting payment",
-    "cancelled": "Cancelled",
-    "paid": "Paid, awaiting shipment",
-    "shipped": "Shipped",
-    "in_transit": "In transit",
-    "delayed": "Delayed",
-    "delivered": "Delivered",
-    "returned": "Returned",
-}
-
 RETURN_KIND_LABELS = {"return": ("Return", "退货"), "exchange": ("Exchange", "换货")}
 
 REASON_LABELS = {

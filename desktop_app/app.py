@@ -16,11 +16,12 @@ from sqlalchemy import select
 
 from desktop_app.core.clock import AnchoredClock, Clock, SystemClock
 from desktop_app.core.config import Settings, load_settings
-from desktop_app.core.crypto import TextCipher, load_or_create_key
 from desktop_app.core.redact import KNOWN_NAMES
+from desktop_app.service.access_guard import AccessGuard, device_identity
 from desktop_app.service.catalog import CatalogService
 from desktop_app.service.conversations import ConversationStore
 from desktop_app.service.coupons import CouponService
+from desktop_app.service.desk import Desk, build_desk
 from desktop_app.service.guide_stats import GuideStats
 from desktop_app.service.handoff import HandoffService
 from desktop_app.service.installation import InstallationService
@@ -38,6 +39,7 @@ from desktop_app.service.shipping import ShippingService
 from desktop_app.service.sizing import SizeAdvisor
 from desktop_app.service.warranty import WarrantyService
 from desktop_app.store.db import Database
+from desktop_app.store.opening import Seeder, open_store
 from desktop_app.store.schema import Customer
 
 if TYPE_CHECKING:
@@ -75,6 +77,8 @@ class App:
     installation: InstallationService
     sizing: SizeAdvisor
     restock: RestockService
+    #: The human agents' desk (accounts, tickets, order actions, supervision) over the same services.
+    desk: Desk
     guides: frozenset[str] = frozenset()
     _assistant: Assistant | None = None
     _assistant_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -106,29 +110,47 @@ class App:
         self.db.dispose()
 
 
+def open_database(settings: Settings) -> Database:
+    """The store with its key checked and bound; on the very first start created and seeded with the
+    demo data atomically (``store.opening``). Refuses a missing or wrong key without writing."""
+    return open_store(settings.resolved_db_url, settings.resolved_key_file, data_dir=settings.data_dir,
+                      seed=_demo_seeder(settings) if settings.seed_demo else None)
+
+
+def _demo_seeder(settings: Settings) -> Seeder:
+    from desktop_app.store.demo.seed import seed_demo_store
+
+    anchor = datetime.fromisoformat(settings.demo_today).replace(hour=14)  # read before anything is written
+
+    def seed(db: Database) -> object:
+        return seed_demo_store(db, seed=settings.demo_seed, anchor=anchor)
+
+    return seed
+
+
 def build_app(settings: Settings | None = None) -> App:
     settings = settings or load_settings()
     policy = load_policy(settings.resolved_policy_file)  # a bad policy file stops the start, before any write
-    db = Database(settings.resolved_db_url)
-    db.prepare()
-    if settings.seed_demo and not db.has_products():
-        from desktop_app.store.demo.seed import seed_demo_store
-
-        seed_demo_store(db, seed=settings.demo_seed, anchor=datetime.fromisoformat(settings.demo_today).replace(hour=14))
+    db = open_database(settings)
     anchor = db.get_meta("demo_anchor")
     clock: Clock = AnchoredClock(datetime.fromisoformat(anchor)) if anchor else SystemClock()
-    cipher = TextCipher(load_or_create_key(settings.resolved_key_file))
+    cipher = db.keys.cipher
     with db.session() as s:
         KNOWN_NAMES.add(s.scalars(select(Customer.name)).all())
-    orders = OrderService(db, clock)
+    # Failed checks count per machine too, and lockouts run on real time: the demo store's clock restarts
+    # at the same moment in every process, so measured against it a lockout would never end.
+    device = device_identity()
+    orders = OrderService(db, clock, device_id=device, guard=AccessGuard(db, SystemClock(), device_id=device))
     refunds = RefundService(db, clock, orders, policy)
+    returns = ReturnService(db, clock, orders, policy)
+    order_changes = OrderChangeService(db, clock, orders, refunds, policy, cipher)
     app = App(
         settings=settings,
         db=db,
         clock=clock,
         catalog=CatalogService(db, clock),
         orders=orders,
-        returns=ReturnService(db, clock, orders, policy),
+        returns=returns,
         recommendations=RecommendationService(db),
         handoff=HandoffService(db, clock, cipher),
         conversations=ConversationStore(db, clock, cipher),
@@ -136,7 +158,7 @@ def build_app(settings: Settings | None = None) -> App:
         guide_stats=GuideStats(db, clock),
         policy=policy,
         refunds=refunds,
-        order_changes=OrderChangeService(db, clock, orders, refunds, policy, cipher),
+        order_changes=order_changes,
         invoices=InvoiceService(db, clock, orders, cipher),
         price_protection=PriceProtectionService(db, clock, orders, refunds, policy),
         coupons=CouponService(db, clock),
@@ -145,7 +167,8 @@ def build_app(settings: Settings | None = None) -> App:
         installation=InstallationService(db, clock, orders, policy),
         sizing=SizeAdvisor(db, policy),
         restock=RestockService(db, clock),
+        desk=build_desk(db, clock, orders=orders, returns=returns, refunds=refunds, changes=order_changes),
         guides=available_guides(settings.assets_dir),
     )
-    app.privacy.purge_conversations(settings.retention_days)
+    app.privacy.purge_conversations(settings.retention_days, now=SystemClock().now())  # retention: real time
     return app

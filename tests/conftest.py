@@ -25,7 +25,10 @@ BOTH_BACKENDS = frozenset({
     "test_service_orders", "test_service_returns", "test_service_catalog", "test_service_recommend_handoff",
     "test_privacy", "test_order_ops", "test_refunds", "test_invoices", "test_price_protection", "test_coupons",
     "test_warranty", "test_installation", "test_restock", "test_shipping_fee", "test_sizing",
-    "test_handoff_context", "test_catalog_import", "test_return_policy",
+    "test_handoff_context", "test_catalog_import", "test_return_policy", "test_access_guard",
+    "test_pii_at_rest", "test_keys", "test_db_upgrade", "test_agent_desk", "test_agent_console",
+    "test_privacy_complete", "test_conversation_record",
+    "test_desk_notify", "test_merchant_figures",
 })
 
 

@@ -140,10 +140,14 @@ def test_assembly_help_offers_the_guide(app, assistant):
     assert offers and offers[0].sku == "FUR-SHELF-3T"
 
 
-def test_unknown_order_number_is_a_clear_answer(assistant):
-    st = assistant.new_session(language="en")
-    reply = assistant.ask(st, "where is order 9999888877776666? last four digits of my phone are 1234").reply
-    assert reply.outcome == Outcome.NOT_FOUND and "could not find" in reply.text
+def test_unknown_order_number_reads_like_wrong_digits(app, assistant):
+    order = _order(app, "C001", OrderStatus.DELIVERED)
+    wrong = f"{(int(_phone(app, 'C001')[-4:]) + 1) % 10000:04d}"
+    replies = [assistant.ask(assistant.new_session(language="en"),
+                             f"where is order {number}? last four digits of my phone are {wrong}").reply
+               for number in ("9999888877776666", order.order_number)]
+    assert replies[0].outcome == replies[1].outcome == Outcome.REFUSED and "could not verify" in replies[0].text
+    assert replies[0].text == replies[1].text and not replies[0].cards and not replies[1].cards
 
 
 def test_every_turn_is_recorded_encrypted_with_intent_and_outcome(app, assistant):

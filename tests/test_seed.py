@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import Exists, func, select
 from sqlalchemy.orm import Session
 
+from desktop_app.core.crypto import StoreKeys
 from desktop_app.core.places import CARRIERS, CITIES, carrier_label, place_label
 from desktop_app.core.vocabulary import ATTRIBUTES, CATEGORIES, ENUM_VALUES
 from desktop_app.service.types import OrderStatus
@@ -44,8 +45,18 @@ ANCHOR = datetime(2026, 11, 20, 14, 0)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _fresh(path: Path) -> Database:
+#: One fixed key, so stores seeded apart read (and blind-index) alike.
+_KEY = b"c2VlZC10ZXN0LWtleTogMzIgYnl0ZXMsIGZpeGVkISE="
+
+
+def _open(path: Path) -> Database:
     db = Database(f"sqlite:///{path}")
+    db.bind_keys(StoreKeys.from_key(_KEY))
+    return db
+
+
+def _fresh(path: Path) -> Database:
+    db = _open(path)
     db.prepare()
     return db
 
@@ -88,11 +99,13 @@ def test_same_seed_gives_identical_tables_and_another_seed_differs(tmp_path: Pat
     assert dumps[0]["orders"] != dumps[2]["orders"]
 
 
-_SEED_SCRIPT = """
+_SEED_SCRIPT = f"""
 import sys
+from desktop_app.core.crypto import StoreKeys
 from desktop_app.store.db import Database
 from desktop_app.store.demo.seed import seed_demo_store
-db = Database("sqlite:///" + sys.argv[1]); db.prepare(); seed_demo_store(db); db.dispose()
+db = Database("sqlite:///" + sys.argv[1]); db.bind_keys(StoreKeys.from_key({_KEY!r})); db.prepare()
+seed_demo_store(db); db.dispose()
 """
 
 
@@ -105,7 +118,7 @@ def test_data_does_not_depend_on_the_process_hash_seed(tmp_path: Path) -> None:
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         subprocess.run([sys.executable, "-c", _SEED_SCRIPT, str(path)], check=True, env=env,
                        cwd=Path(__file__).resolve().parents[1], timeout=120)
-        db = Database(f"sqlite:///{path}")
+        db = _open(path)
         dumps.append(_dump(db))
         db.dispose()
     assert dumps[0] == dumps[1]

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from desktop_app.core.errors import AccessDenied, InvalidInput, NotFound
+from desktop_app.service.access_guard import OwnershipNotProven, TooManyAttempts
 from desktop_app.service.orders import MAX_FAILED_ATTEMPTS
 from desktop_app.service.types import OrderStatus
 from tests.service_helpers import order_where, wrong_last4
@@ -44,9 +45,21 @@ def test_delayed_order_is_flagged_late(app):
     assert any(e.code == "exception" for e in view.timeline)
 
 
-def test_unknown_order_is_not_found(app):
-    with pytest.raises(NotFound):
+def test_unknown_order_is_refused_like_wrong_digits(app):
+    order, customer = order_where(app, lambda o, now: o.status == "delivered")
+    with pytest.raises(OwnershipNotProven) as unknown:
         app.orders.lookup("9999999999999999", phone_last4="1234")
+    with pytest.raises(OwnershipNotProven) as wrong:
+        app.orders.lookup(order.order_number, phone_last4=wrong_last4(customer.phone))
+    assert (unknown.value.message, unknown.value.message_zh) == (wrong.value.message, wrong.value.message_zh)
+
+
+def test_signed_in_customer_hears_when_none_of_their_orders_match(app):
+    _, customer = order_where(app, lambda o, now: True)
+    mine = {o.order_number[-4:] for o in app.orders.orders_of(customer.code)}
+    tail = next(f"{n:04d}" for n in range(10_000) if f"{n:04d}" not in mine)
+    with pytest.raises(NotFound, match="None of your orders"):
+        app.orders.lookup(tail, customer_code=customer.code)
 
 
 def test_someone_elses_order_needs_the_right_digits(app):
@@ -65,7 +78,7 @@ def test_repeated_wrong_digits_lock_the_order(app):
     for _ in range(MAX_FAILED_ATTEMPTS):
         with pytest.raises(AccessDenied):
             app.orders.lookup(order.order_number, phone_last4=wrong_last4(customer.phone))
-    with pytest.raises(AccessDenied, match="Too many"):
+    with pytest.raises(TooManyAttempts):
         app.orders.lookup(order.order_number, phone_last4=customer.phone[-4:])
 
 
@@ -74,7 +87,7 @@ def test_repeated_wrong_digits_lock_the_order(app):
     ["", "   ", "x" * 10_000, "2611\x00151234567890", "1' OR '1'='1", "'; DROP TABLE orders; --", "１２３"],
 )
 def test_bad_order_references_are_refused_cleanly(app, ref):
-    with pytest.raises((InvalidInput, NotFound)):
+    with pytest.raises((InvalidInput, OwnershipNotProven)):
         app.orders.lookup(ref, phone_last4="1234")
 
 

@@ -125,6 +125,7 @@ def test_voice_settings_read_the_environment(tmp_path: Path) -> None:
 
     defaults = load_voice_settings(env={})
     assert defaults.stt_engine == "faster-whisper" and defaults.store_audio is False and defaults.whisper_pt is None
+    (tmp_path / "small.pt").write_bytes(b"")  # the path must name a file; what is in it is checked on load
     s = load_voice_settings(env={"DESKTOP_APP_STT_ENGINE": "openai-whisper", "DESKTOP_APP_STORE_AUDIO": "yes",
                                  "DESKTOP_APP_WHISPER_PT": str(tmp_path / "small.pt")})
     assert (s.stt_engine, s.store_audio, s.whisper_pt) == ("openai-whisper", True, tmp_path / "small.pt")
@@ -149,9 +150,15 @@ def test_short_queries_get_a_short_encoder_window_and_a_token_budget() -> None:
 
 
 def test_a_missing_user_checkpoint_is_a_clear_error(tmp_path: Path) -> None:
+    """Refused when the settings are read (before anything loads); a file removed later is the
+    engine's one-line error."""
+    from desktop_app.core.errors import ConfigError
     from desktop_app.voice.engines import create_transcriber
+    from desktop_app.voice.settings import VoiceSettings
 
-    voice = load_voice_settings(env={"DESKTOP_APP_WHISPER_PT": str(tmp_path / "base.pt")})
+    with pytest.raises(ConfigError, match="DESKTOP_APP_WHISPER_PT"):
+        load_voice_settings(env={"DESKTOP_APP_WHISPER_PT": str(tmp_path / "base.pt")})
+    voice = VoiceSettings(whisper_pt=tmp_path / "base.pt")
     with pytest.raises(ModelError, match="DESKTOP_APP_WHISPER_PT"):
         create_transcriber("openai-whisper", load_settings(), voice=voice)
 

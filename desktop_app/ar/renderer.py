@@ -5,6 +5,12 @@ renderer hangs on CPU-only machines.  It owns a GL context, so one renderer must
 used and closed on a single thread; calls from another thread raise instead of corrupting GL.
 Per step the placed parts become one merged mesh and the moving parts another, so a frame is
 two draw calls and one vertex upload however many fittings the step has.
+
+The image size is capped before any GL work (``check_render_size``): at most ``MAX_RENDER_SIDE``
+pixels a side and ``MAX_RENDER_PIXELS`` in all (3840x2160, 4K UHD). Memory grows with the
+pixel count (about 100 bytes a pixel in Open3D's buffers and our copies): ``guide render`` peaked
+at 0.5 GB for the whole process at 800x600 (the window's size), 1.3 GB at the 3840x2160 cap,
+and an 8192x8192 render took 7.4 GB.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from desktop_app.ar.scene import BACKGROUND, Camera, Frame, Role, StepScene
-from desktop_app.core.errors import AppError
+from desktop_app.core.errors import AppError, InvalidInput
 
 if TYPE_CHECKING:
     import open3d as o3d
@@ -31,8 +37,33 @@ class RendererUnavailable(AppError):
     code = "renderer_unavailable"
 
 
+#: The largest render: each side at most this many pixels ...
+MAX_RENDER_SIDE = 4096
+#: ... and at most this many pixels in all (3840x2160).
+MAX_RENDER_PIXELS = 3840 * 2160
+MIN_RENDER_SIDE = 16
+
+
+class RenderTooLarge(InvalidInput):
+    """A render size outside the cap: refused before any memory is allocated."""
+
+    code = "render_size"
+
+
+def check_render_size(width: int, height: int) -> None:
+    """Raise :class:`RenderTooLarge` unless ``width`` x ``height`` is within the caps."""
+    ok_sides = MIN_RENDER_SIDE <= width <= MAX_RENDER_SIDE and MIN_RENDER_SIDE <= height <= MAX_RENDER_SIDE
+    if not ok_sides or width * height > MAX_RENDER_PIXELS:
+        raise RenderTooLarge(
+            f"A render of {width}x{height} is outside the limit: each side {MIN_RENDER_SIDE} to {MAX_RENDER_SIDE} "
+            f"pixels and at most {MAX_RENDER_PIXELS:,} pixels in all (3840x2160).",
+            message_zh=f"渲染尺寸 {width}x{height} 超出限制：每边 {MIN_RENDER_SIDE} 到 {MAX_RENDER_SIDE} 像素，"
+                       f"总像素不超过 {MAX_RENDER_PIXELS:,}（3840x2160）。")
+
+
 class OffscreenRenderer:
     def __init__(self, width: int = 800, height: int = 600) -> None:
+        check_render_size(int(width), int(height))
         import open3d as o3d
 
         self._o3d = o3d

@@ -1,6 +1,8 @@
 """The ``desktop-app`` command: the window by default, service commands for QA and scripts.
 
-Foreseeable failures print one clear line on stderr and exit non-zero; only bugs show a traceback.
+Every failure prints one line on stderr and exits non-zero, whatever the input: foreseeable ones
+say what is wrong (in the reply language), and a bug says where its redacted traceback was logged.
+A usage error is one line too, pointing at ``--help`` (the usage block would bury the message).
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import NoReturn
 
-from desktop_app.core.errors import AppError
+from desktop_app.cli.output import emit_error, one_line
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +25,8 @@ COMMAND_MODULES = (
     "desktop_app.cli.store_commands",
     "desktop_app.cli.ask",
     "desktop_app.cli.merchant",
+    "desktop_app.cli.agent_commands",
+    "desktop_app.cli.db_commands",
     "desktop_app.cli.guide",
     "desktop_app.cli.voice",
     "desktop_app.cli.vision",
@@ -28,10 +34,19 @@ COMMAND_MODULES = (
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
+#: The reader of our output went away (``| head``): what a process killed by SIGPIPE reports.
+EXIT_BROKEN_PIPE = 141
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line; sub-command parsers inherit the class (argparse's default)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="desktop-app",
         description="Offline bilingual customer-service assistant. Without a command, opens the window.",
     )
@@ -51,27 +66,60 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from desktop_app.core.config import load_settings
-    from desktop_app.core.logsetup import configure_logging
+    """Run one command (the window without one) and return its exit status; never raises but
+    ``SystemExit`` from ``--help`` and usage errors."""
+    from desktop_app.cli.failures import check_arguments, explain, quiet_broken_pipe, unexpected
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    language, started = "en", _Started()
     try:
-        settings = load_settings()
-        if args.kiosk:
-            settings = replace(settings, kiosk=True)
-        configure_logging("DEBUG" if args.verbose else settings.log_level, settings.data_dir / "logs",
-                          console_level="DEBUG" if args.verbose else "WARNING")
-        if args.command is None:
-            from desktop_app.ui.shell.main import run_window
-
-            return run_window(settings, kiosk=args.kiosk or settings.kiosk)
-        return int(args.func(args, settings) or 0)
-    except AppError as exc:
-        print(f"desktop-app: {exc.localized(args.lang or 'en')}", file=sys.stderr)
-        return EXIT_FAILURE
+        check_arguments(argv)
+        args = build_parser().parse_args(argv)
+        language = args.lang or "en"
+        code = _run(args, started)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        quiet_broken_pipe()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        known = explain(exc)
+        if known is not None:
+            log.info("command failed: %s", known.message)
+            emit_error(known.localized(language))
+        else:
+            from desktop_app.core.config import Settings
+
+            emit_error(unexpected(exc, started.log_dir or Settings().data_dir / "logs", language))
+        return EXIT_FAILURE
+
+
+@dataclass
+class _Started:
+    """What a run learned before it failed: where its log file is (for the crash report)."""
+
+    log_dir: Path | None = None
+
+
+def _run(args: argparse.Namespace, started: _Started) -> int:
+    from desktop_app.core.config import load_settings, unknown_variables
+    from desktop_app.core.logsetup import configure_logging
+
+    settings = load_settings()
+    if args.kiosk:
+        settings = replace(settings, kiosk=True)
+    started.log_dir = settings.data_dir / "logs"
+    configure_logging("DEBUG" if args.verbose else settings.log_level, started.log_dir,
+                      console_level="DEBUG" if args.verbose else "WARNING")
+    for warning in unknown_variables():
+        log.warning(warning)
+    if args.command is None:
+        from desktop_app.ui.shell.main import run_window
+
+        return run_window(settings, kiosk=args.kiosk or settings.kiosk)
+    return int(args.func(args, settings) or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ from pathlib import Path
 from desktop_app.cli.output import emit_json, to_jsonable
 from desktop_app.core.config import Settings
 from desktop_app.core.errors import InvalidInput
+from desktop_app.core.text import clean_text, undecodable
 from desktop_app.dialogue.turn import Exchange
 from desktop_app.service.types import FactCard
 
@@ -59,9 +60,34 @@ def _print_reply(ex: Exchange) -> None:
         print("  [" + " · ".join(ex.reply.filters) + "]")
 
 
+def _check_question(text: str, where: str = "") -> None:
+    """Refuse a question that is blank or not text before any session exists: a refused question
+    must leave no empty conversation behind."""
+    if undecodable(text):
+        raise InvalidInput(f"The question{where} is not valid UTF-8 text.", message_zh=f"问题{where}不是有效的 UTF-8 文本。")
+    if not clean_text(text):
+        raise InvalidInput(f"The question{where} is empty.", message_zh=f"问题{where}为空。")
+
+
+def _batch_lines(args: argparse.Namespace) -> list[str]:
+    try:
+        text = sys.stdin.read() if args.batch == "-" else Path(args.batch).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"Cannot read {args.batch}: {exc.__class__.__name__}.",
+                           message_zh=f"无法读取 {args.batch}：{exc.__class__.__name__}。") from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    for n, line in enumerate(lines, start=1):
+        _check_question(line, f" on line {n}")
+    return lines
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if sum(map(bool, (args.text, args.batch, args.audio))) != 1:
-        raise InvalidInput("Give exactly one of TEXT, --batch FILE or --audio FILE.")
+        raise InvalidInput("Give exactly one of TEXT, --batch FILE or --audio FILE.",
+                           message_zh="请只给出问题文本、--batch 文件或 --audio 文件中的一项。")
+    if args.text:
+        _check_question(" ".join(args.text))
+    lines = _batch_lines(args) if args.batch else []
     from desktop_app.app import build_app
 
     app = build_app(settings)
@@ -89,15 +115,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         ex = assistant.ask(st, " ".join(args.text))
         emit_json(exchange_json(ex)) if args.json else _print_reply(ex)
         return 0
-    path = Path(args.batch)
-    try:
-        lines = sys.stdin.read().splitlines() if args.batch == "-" else path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"Cannot read {args.batch}: {exc.__class__.__name__}.") from None
     shared = assistant.new_session(language=language, customer_code=args.customer) if args.session else None
     for line in lines:
-        if not line.strip():
-            continue
         st = shared or assistant.new_session(language=language, customer_code=args.customer)
         ex = assistant.ask(st, line)
         emit_json(exchange_json(ex)) if args.json else _print_reply(ex)

@@ -31,7 +31,9 @@ def open_app(settings: Settings) -> App:
 
 def order_access(p: argparse.ArgumentParser) -> None:
     p.add_argument("order", metavar="ORDER", help="16-digit order number (or its last 4 with --phone-last4)")
-    p.add_argument("--phone-last4", metavar="NNNN", help="last four digits of the order's phone number")
+    p.add_argument("--phone-last4", metavar="NNNN",
+                   help="last four digits of the order's phone number (misses are counted in the store, "
+                        "per order and per machine; repeated misses lock further tries for a while)")
     p.add_argument("--customer", metavar="CODE", help="signed-in customer code (laptop mode)")
 
 

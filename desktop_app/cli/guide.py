@@ -24,8 +24,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ren.add_argument("guide_dir", type=Path, metavar="DIR")
     ren.add_argument("--step", type=int, required=True, metavar="N", help="1-based step number")
     ren.add_argument("--out", type=Path, required=True, metavar="FILE.png")
-    ren.add_argument("--width", type=int, default=800)
-    ren.add_argument("--height", type=int, default=600)
+    ren.add_argument("--width", type=int, default=800, help="pixels (16-4096; at most 3840x2160 in all)")
+    ren.add_argument("--height", type=int, default=600, help="pixels (16-4096; at most 3840x2160 in all)")
+    ren.add_argument("--size", type=int, default=None, metavar="N", help="a square N x N render (sets both)")
     ren.add_argument("--t", type=float, default=0.5, help="animation time 0 (exploded) .. 1 (in place)")
     ren.set_defaults(func=cmd_render)
 
@@ -42,6 +43,8 @@ def cmd_import_clvrai(args: argparse.Namespace, settings: object = None) -> int:
         result = import_clvrai(args.item_xml, args.recipe_yaml, args.out, product_id=args.product_id)
     except AppError as exc:
         return _fail(exc.message)
+    except OSError as exc:  # out directory not writable, disk full: nothing was moved into place
+        return _fail(f"cannot write the guide to {args.out}: {exc.strerror or exc}")
     w, d, h = result.dimensions_cm
     print(f"{result.guide.product_id}: {len(result.guide.parts)} parts, {len(result.guide.steps)} steps, "
           f"assembled {w:.1f} x {d:.1f} x {h:.1f} cm -> {args.out}")
@@ -51,15 +54,18 @@ def cmd_import_clvrai(args: argparse.Namespace, settings: object = None) -> int:
 def cmd_render(args: argparse.Namespace, settings: object = None) -> int:
     import cv2
 
-    from desktop_app.ar.renderer import OffscreenRenderer
+    from desktop_app.ar.renderer import OffscreenRenderer, check_render_size
     from desktop_app.ar.scene import StepScene, load_meshes
+    from desktop_app.cli.output import check_out_file
     from desktop_app.core.guide_format import load_guide
 
     if not 0.0 <= args.t <= 1.0:
         return _fail("--t must be between 0 and 1")
-    if not (16 <= args.width <= 8192 and 16 <= args.height <= 8192):
-        return _fail("--width and --height must be between 16 and 8192")
+    if args.size is not None:
+        args.width = args.height = args.size
     try:
+        check_render_size(args.width, args.height)  # before loading anything: the cap bounds the memory
+        check_out_file(args.out, (".png",))  # a wrong extension or path fails now, not after rendering
         guide = load_guide(args.guide_dir)
         if not 1 <= args.step <= len(guide.steps):
             return _fail(f"--step must be 1..{len(guide.steps)} for {guide.product_id}")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from desktop_app.cli import billing_commands, care_commands, catalog_commands, order_ops_commands
+from desktop_app.cli import billing_commands, care_commands, catalog_commands, key_commands, order_ops_commands
 from desktop_app.cli.output import emit_json, to_jsonable
 from desktop_app.core.config import Settings
 from desktop_app.core.errors import InvalidInput
@@ -223,7 +223,10 @@ def cmd_privacy_delete(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_privacy_purge(args: argparse.Namespace, settings: Settings) -> int:
-    removed = _app(settings).privacy.purge_conversations(args.days if args.days is not None else settings.retention_days)
+    from desktop_app.core.clock import SystemClock  # retention counts real days, not the demo clock's
+
+    days = args.days if args.days is not None else settings.retention_days
+    removed = _app(settings).privacy.purge_conversations(days, now=SystemClock().now())
     print(f"purged {removed} conversations")
     return 0
 
@@ -311,3 +314,4 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--yes", action="store_true")
     p = add("purge", cmd_privacy_purge, "drop conversations past the retention period", privacy)
     p.add_argument("--days", type=int)
+    key_commands.register_privacy(privacy, add)

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 from desktop_app.core.config import Settings
-from desktop_app.vision.errors import VisionError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +38,7 @@ def _err(message: str) -> None:
 
 def cmd_detect(args: argparse.Namespace, settings: Settings) -> int:
     from desktop_app.vision.detector import PartDetector
+    from desktop_app.vision.errors import VisionError
     from desktop_app.vision.images import load_image
 
     if not 0.0 < args.conf < 1.0:
@@ -46,7 +46,8 @@ def cmd_detect(args: argparse.Namespace, settings: Settings) -> int:
     if args.imgsz < 32 or args.imgsz % 32 or args.imgsz > 2048:
         raise VisionError("--imgsz must be a multiple of 32 between 32 and 2048.")
     lang = args.lang or settings.language
-    detector = PartDetector(backend=args.backend, imgsz=args.imgsz, conf=args.conf, cache_dir=settings.cache_dir)
+    detector = PartDetector(settings.assets_dir / "detector", backend=args.backend, imgsz=args.imgsz, conf=args.conf,
+                            cache_dir=settings.cache_dir)
     index = None
     failures = 0
     for path in args.images:
@@ -89,6 +90,7 @@ def cmd_detect(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_scan(args: argparse.Namespace, settings: Settings) -> int:
+    from desktop_app.vision.errors import VisionError
     from desktop_app.vision.qr_scan import QrScanner
 
     lang = args.lang or settings.language

@@ -1,9 +1,11 @@
 """``desktop-app transcribe FILE...``: speech files to text with the bundled Whisper model.
 
-The model loads once per call, however many files. A file that cannot be transcribed (0 bytes,
-truncated, silent, not audio…) gets one clear line on stderr — and, with ``--json``, a JSON line
-with an ``error`` field so output stays one line per file — and the rest still run; the exit
-status is non-zero if any file failed.
+The model loads once per call, however many files, and only once a file has passed its checks
+(a 10-minute recording is refused from its header without loading anything). A file that cannot
+be transcribed (0 bytes, truncated, too long, silent, not audio…) gets one clear line on stderr
+— and, with ``--json``, a JSON line with an ``error`` field so output stays one line per file —
+and the rest still run; the exit status is non-zero if any file failed. A missing or damaged
+model ends the command with one line.
 """
 
 from __future__ import annotations
@@ -21,15 +23,23 @@ from desktop_app.voice.settings import ENGINES, load_voice_settings
 def cmd_transcribe(args: argparse.Namespace, settings: Settings) -> int:
     from desktop_app.voice.audio import load_audio
     from desktop_app.voice.engines import create_transcriber
+    from desktop_app.voice.model_files import ModelError
+    from desktop_app.voice.transcriber import Transcriber
 
     lang = args.lang or "en"
-    start = time.perf_counter()
-    transcriber = create_transcriber(args.engine, settings, voice=load_voice_settings())
-    load_seconds = time.perf_counter() - start
+    transcriber: Transcriber | None = None
+    load_seconds = 0.0
     failures = 0
     for path in args.files:
         try:
-            t = transcriber.transcribe(load_audio(path), language=args.language)
+            clip = load_audio(path)  # bounds and bad input are refused before the model is loaded
+            if transcriber is None:
+                start = time.perf_counter()
+                transcriber = create_transcriber(args.engine, settings, voice=load_voice_settings())
+                load_seconds = time.perf_counter() - start
+            t = transcriber.transcribe(clip, language=args.language)
+        except ModelError:
+            raise  # a missing or damaged model fails the whole command, in one line
         except AppError as exc:
             failures += 1
             print(f"desktop-app: {exc.localized(lang)}", file=sys.stderr)
@@ -43,7 +53,7 @@ def cmd_transcribe(args: argparse.Namespace, settings: Settings) -> int:
                               "arousal": t.tone.arousal if t.tone else None}, ensure_ascii=False), flush=True)
         else:
             print(f"{path}\t[{t.language} {t.confidence:.2f} {t.seconds:.2f}s]\t{t.text}", flush=True)
-    if args.verbose:
+    if args.verbose and transcriber is not None:
         print(f"model load {load_seconds:.2f}s ({transcriber.engine})", file=sys.stderr)
     return 1 if failures else 0
 

@@ -49,3 +49,13 @@ class SchemaMismatch(AppError):
     """The database was written by another schema version; refuse rather than drift silently."""
 
     code = "schema_mismatch"
+
+
+class StoreUnavailable(AppError):
+    """The database server cannot be reached (stopped, restarting, network down). Nothing was
+    written; the pool reconnects by itself once the server is back, so the caller may retry."""
+
+    code = "store_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("Connection to the store lost, retrying…", message_zh="与门店数据库的连接已断开，正在重试…")

@@ -30,7 +30,10 @@ def encode_payload(product_id: str, step: int) -> str:
 
 def parse_payload(payload: str) -> GuideCode:
     """Decode a scanned payload; anything else raises GuideError (codes come from untrusted paper)."""
-    parts = urlsplit(payload.strip())
+    try:
+        parts = urlsplit(payload.strip())
+    except ValueError:  # e.g. "asmguide://[": an unbalanced IPv6 bracket
+        parts = urlsplit("")
     if parts.scheme != SCHEME or parts.path != "v1":
         raise GuideError("This QR code is not an assembly-guide code.", message_zh="这不是安装指南二维码。")
     query = parse_qs(parts.query)

@@ -29,6 +29,8 @@ FASTENER_KINDS = frozenset(
 )
 TOOL_KINDS = frozenset({"allen_key", "screwdriver"})
 PART_KINDS = STRUCTURAL_KINDS | FASTENER_KINDS | TOOL_KINDS
+#: A guide is a few kilobytes of JSON; megabytes are a mistake or an attack on the parser.
+MAX_GUIDE_BYTES = 4_000_000
 
 
 class GuideError(AppError):
@@ -122,6 +124,27 @@ class Guide:
 # ---------------------------------------------------------------- parsing helpers
 
 
+def _short(raw: Any) -> str:
+    """``repr`` of a value for an error message, cut short: the message names the problem, it does
+    not echo a megabyte of someone's file back."""
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _list(raw: Any, where: str) -> list[Any]:
+    if not isinstance(raw, list):
+        raise GuideError(f"{where}: expected a list, got {_short(raw)}.", message_zh=f"{where}：应为列表。")
+    return raw
+
+
+def _name(raw: Any, where: str) -> str:
+    """A string used as a key (part id, kind, units, tool): anything else cannot even be looked up."""
+    if not isinstance(raw, str) or not raw or len(raw) > 200 or "\x00" in raw:
+        raise GuideError(f"{where}: expected a short non-empty string, got {_short(raw)}.",
+                         message_zh=f"{where}：应为非空短字符串。")
+    return raw
+
+
 def _need(obj: dict[str, Any], key: str, where: str) -> Any:
     if not isinstance(obj, dict) or key not in obj:
         raise GuideError(f"{where}: missing field '{key}'.", message_zh=f"{where}：缺少字段“{key}”。")
@@ -138,13 +161,15 @@ def _text(raw: Any, where: str) -> Text:
 
 def _vec(raw: Any, n: int, where: str) -> tuple[float, ...]:
     if not isinstance(raw, (list, tuple)) or len(raw) != n:
-        raise GuideError(f"{where}: expected {n} numbers, got {raw!r}.")
+        raise GuideError(f"{where}: expected {n} numbers, got {_short(raw)}.")
+    if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in raw):
+        raise GuideError(f"{where}: expected {n} numbers, got {_short(raw)}.")
     try:
         values = tuple(float(v) for v in raw)
-    except (TypeError, ValueError):
-        raise GuideError(f"{where}: expected {n} numbers, got {raw!r}.") from None
+    except (TypeError, ValueError, OverflowError):
+        raise GuideError(f"{where}: expected {n} numbers, got {_short(raw)}.") from None
     if not all(math.isfinite(v) for v in values):
-        raise GuideError(f"{where}: numbers must be finite, got {raw!r}.")
+        raise GuideError(f"{where}: numbers must be finite, got {_short(raw)}.")
     return values
 
 
@@ -167,16 +192,17 @@ def _part(raw: Any, where: str) -> Part:
     pid = _need(raw, "id", where)
     if not isinstance(pid, str) or not pid:
         raise GuideError(f"{where}: part id must be a non-empty string.")
+    pid = _name(pid, f"{where}.id")
     where = f"part '{pid}'"
-    kind = _need(raw, "kind", where)
+    kind = _name(_need(raw, "kind", where), f"{where}.kind")
     if kind not in PART_KINDS:
         raise GuideError(f"{where}: unknown kind '{kind}' (known: {', '.join(sorted(PART_KINDS))}).")
     mesh = _need(raw, "mesh", where)
-    if not isinstance(mesh, str) or Path(mesh).suffix.lower() not in MESH_SUFFIXES:
-        raise GuideError(f"{where}: mesh must be a .ply, .obj or .stl path, got {mesh!r}.")
+    if not isinstance(mesh, str) or "\x00" in mesh or Path(mesh).suffix.lower() not in MESH_SUFFIXES:
+        raise GuideError(f"{where}: mesh must be a .ply, .obj or .stl path, got {_short(mesh)}.")
     if Path(mesh).is_absolute() or ".." in Path(mesh).parts:
-        raise GuideError(f"{where}: mesh path must stay inside the guide directory, got {mesh!r}.")
-    units = raw.get("units", "m")
+        raise GuideError(f"{where}: mesh path must stay inside the guide directory, got {_short(mesh)}.")
+    units = _name(raw.get("units", "m"), f"{where}.units")
     if units not in UNIT_TO_M:
         raise GuideError(f"{where}: unknown units '{units}' (use m, cm or mm).")
     scale = _vec3(raw.get("scale", [1, 1, 1]), f"{where}.scale")
@@ -198,8 +224,8 @@ def _part(raw: Any, where: str) -> Part:
 def _step(raw: Any, n: int, parts: dict[str, Part]) -> Step:
     where = f"step {n}"
     placements = []
-    for i, pl in enumerate(_need(raw, "parts", where)):
-        pid = _need(pl, "part", f"{where}.parts[{i}]")
+    for i, pl in enumerate(_list(_need(raw, "parts", where), f"{where}.parts")):
+        pid = _name(_need(pl, "part", f"{where}.parts[{i}]"), f"{where}.parts[{i}].part")
         if pid not in parts:
             raise GuideError(f"{where}: unknown part '{pid}'.", message_zh=f"第{n}步：未知部件“{pid}”。")
         if parts[pid].is_tool:
@@ -209,21 +235,24 @@ def _step(raw: Any, n: int, parts: dict[str, Part]) -> Step:
         if length < 1e-9:
             raise GuideError(f"{where} part '{pid}': approach direction must not be zero.")
         dist = pl.get("distance")
-        if dist is not None and (not isinstance(dist, (int, float)) or dist <= 0):
+        if dist is not None and (isinstance(dist, bool) or not isinstance(dist, (int, float))
+                                 or not 0 < dist < 1e6 or not math.isfinite(dist)):
             raise GuideError(f"{where} part '{pid}': distance must be a positive number of metres.")
         ax, ay, az = (a / length for a in approach)
         placements.append(Placement(pid, (ax, ay, az), dist))
     fasteners = []
-    for i, fc in enumerate(raw.get("fasteners", [])):
+    for i, fc in enumerate(_list(raw.get("fasteners", []), f"{where}.fasteners")):
         kind, count = _need(fc, "kind", f"{where}.fasteners[{i}]"), _need(fc, "count", f"{where}.fasteners[{i}]")
-        if kind not in FASTENER_KINDS or not isinstance(count, int) or count <= 0:
-            raise GuideError(f"{where}: bad fastener entry {fc!r}.")
+        if not isinstance(kind, str) or kind not in FASTENER_KINDS or isinstance(count, bool) \
+                or not isinstance(count, int) or not 0 < count < 10_000:
+            raise GuideError(f"{where}: bad fastener entry {_short(fc)}.")
         fasteners.append(FastenerCount(kind, count))
-    tools = tuple(raw.get("tools", []))
+    tools = tuple(_name(t, f"{where}.tools") for t in _list(raw.get("tools", []), f"{where}.tools"))
     for t in tools:
         if t not in parts or not parts[t].is_tool:
             raise GuideError(f"{where}: tool '{t}' is not a tool part of this guide.")
-    cautions = tuple(_text(c, f"{where}.cautions[{i}]") for i, c in enumerate(raw.get("cautions", [])))
+    cautions = tuple(_text(c, f"{where}.cautions[{i}]")
+                     for i, c in enumerate(_list(raw.get("cautions", []), f"{where}.cautions")))
     return Step(_text(_need(raw, "instruction", where), f"{where}.instruction"),
                 tuple(placements), tuple(fasteners), tools, cautions)
 
@@ -233,13 +262,13 @@ def guide_from_dict(raw: Any, guide_dir: Path | None = None) -> Guide:
     if not isinstance(raw, dict):
         raise GuideError("guide: top level must be a JSON object.")
     version = _need(raw, "format_version", "guide")
-    if version != FORMAT_VERSION:
-        raise GuideError(f"guide: unsupported format_version {version!r} (this app reads {FORMAT_VERSION}).")
+    if isinstance(version, bool) or version != FORMAT_VERSION:
+        raise GuideError(f"guide: unsupported format_version {_short(version)} (this app reads {FORMAT_VERSION}).")
     product_id = _need(raw, "product_id", "guide")
     if not isinstance(product_id, str) or not product_id.strip():
         raise GuideError("guide: product_id must be a non-empty string.")
     parts: dict[str, Part] = {}
-    for i, rp in enumerate(_need(raw, "parts", "guide")):
+    for i, rp in enumerate(_list(_need(raw, "parts", "guide"), "guide.parts")):
         part = _part(rp, f"parts[{i}]")
         if part.id in parts:
             raise GuideError(f"part '{part.id}' is declared twice.")
@@ -247,7 +276,7 @@ def guide_from_dict(raw: Any, guide_dir: Path | None = None) -> Guide:
             raise GuideError(f"part '{part.id}': missing mesh file '{part.mesh}' in {guide_dir}.",
                              message_zh=f"部件“{part.id}”缺少网格文件“{part.mesh}”。")
         parts[part.id] = part
-    raw_steps = _need(raw, "steps", "guide")
+    raw_steps = _list(_need(raw, "steps", "guide"), "guide.steps")
     if not raw_steps:
         raise GuideError("guide: needs at least one step.")
     steps = tuple(_step(rs, n, parts) for n, rs in enumerate(raw_steps, start=1))
@@ -259,7 +288,7 @@ def guide_from_dict(raw: Any, guide_dir: Path | None = None) -> Guide:
         parts=tuple(parts.values()),
         steps=steps,
         dimensions_cm=None if dims is None else _vec3(dims, "guide.dimensions_cm"),
-        source=str(raw.get("source", "")),
+        source=raw["source"] if isinstance(raw.get("source"), str) else "",
     )
 
 
@@ -330,9 +359,15 @@ def load_guide(guide_dir: Path | str) -> Guide:
     if not path.is_file():
         raise GuideError(f"No guide found at {path}.", message_zh=f"找不到安装指南：{path}")
     try:
+        if path.stat().st_size > MAX_GUIDE_BYTES:
+            raise GuideError(f"{path}: the guide file is too large (at most {MAX_GUIDE_BYTES // 1_000_000} MB).",
+                             message_zh=f"{path}：安装指南文件过大（最多 {MAX_GUIDE_BYTES // 1_000_000} MB）。")
         raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GuideError(f"{path}: not valid JSON ({exc}).") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, and numbers over 4300 digits
+        raise GuideError(f"{path}: not valid JSON ({_short(str(exc))}).",
+                         message_zh=f"{path}：不是有效的 JSON。") from None
+    except RecursionError:
+        raise GuideError(f"{path}: the JSON is nested too deeply.", message_zh=f"{path}：JSON 嵌套层级过深。") from None
     try:
         return guide_from_dict(raw, path.parent)
     except GuideError as exc:

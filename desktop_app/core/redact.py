@@ -15,6 +15,8 @@ from collections.abc import Iterable
 ORDER_NUMBER = re.compile(r"\b(?:SO|DD)?(\d{2})\d{8,14}(\d{4})\b")
 _CN_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _PHONE = re.compile(r"(?<!\w)\+?\d[\d\- ()]{7,}\d(?!\w)")
+#: SQLAlchemy errors quote the statement's parameters: any of them may be a customer's words.
+_SQL_PARAMETERS = re.compile(r"\[parameters: [^\n]*")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _ZH_ADDRESS = re.compile(
     r"[\u4e00-\u9fff]{2,}(?:省|市|自治区)[\u4e00-\u9fff0-9A-Za-z]*?(?:区|县|路|街|道|号|室|弄|巷)"
@@ -53,6 +55,7 @@ def _mask_order(match: re.Match[str]) -> str:
 
 def redact(text: str) -> str:
     """Return ``text`` with personal data replaced by typed placeholders."""
+    text = _SQL_PARAMETERS.sub("[parameters: redacted]", text)
     text = ORDER_NUMBER.sub(_mask_order, text)
     text = _EMAIL.sub("[EMAIL]", text)
     text = _CN_MOBILE.sub("[PHONE]", text)
@@ -63,7 +66,13 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrites each record's message after formatting its arguments, so nothing slips through args."""
+    """Rewrites each record's message after formatting its arguments, so nothing slips through args.
+
+    The traceback is formatted and redacted here too: a handler formats ``exc_info`` only after its
+    filters ran, so redacting ``exc_text`` alone would miss every exception logged the usual way.
+    """
+
+    _formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -72,6 +81,10 @@ class RedactingFilter(logging.Filter):
             message = str(record.msg)
         record.msg = redact(message)
         record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True

@@ -8,7 +8,14 @@ import unicodedata
 from desktop_app.core.errors import InvalidInput
 
 MAX_INPUT_CHARS = 2000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+#: Controls, bidi overrides, and lone surrogates (bytes that were not UTF-8, kept by Python's
+#: ``surrogateescape``: they cannot be encrypted, stored or printed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def undecodable(text: str) -> bool:
+    """True for text holding bytes that were not UTF-8 (Python keeps them as lone surrogates)."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
 def clean_text(text: str, *, max_chars: int = MAX_INPUT_CHARS, normalize: bool = True) -> str:

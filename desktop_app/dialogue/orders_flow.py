@@ -13,6 +13,7 @@ from desktop_app.dialogue.services import Services
 from desktop_app.dialogue.slots import Understood, entity, list_reference
 from desktop_app.dialogue.state import SessionState
 from desktop_app.nlu.types import EntityKind
+from desktop_app.service.access_guard import OwnershipNotProven, TooManyAttempts
 from desktop_app.service.types import OrderStatus, OrderView, status_text, yuan
 
 OrderFilter = Callable[[OrderView], bool]
@@ -65,9 +66,10 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
             return None
     known_digits = st.verified.get(ref) if len(ref) == 16 else None
     try:
-        view = app.orders.lookup(ref, customer_code=st.customer_code, phone_last4=last4 or known_digits)
+        view = app.orders.lookup(ref, customer_code=st.customer_code, phone_last4=last4 or known_digits,
+                                 session_key=session_key(st))
     except AccessDenied as exc:
-        if last4 is None and "Too many" not in exc.message:
+        if last4 is None and not isinstance(exc, TooManyAttempts | OwnershipNotProven):
             st.pending_order_ref, st.pending_intent = ref, intent
             out.add("To protect your privacy, please tell me the last four digits of the phone number on the order.",
                     "为保护您的隐私，请告诉我下单手机号的后四位。")
@@ -94,11 +96,20 @@ def resolve_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
         out.outcome = Outcome.NOT_FOUND
         return None
     st.pending_order_ref = st.pending_intent = None
+    if view.order_number not in st.verified and st.conversation_id is not None:
+        # Proven hers: this conversation now belongs to the order's customer for export and delete.
+        app.conversations.link_order(st.conversation_id, view.order_number)
     st.verified[view.order_number] = last4 or known_digits
     st.current_order = view.order_number
     if len(view.lines) == 1:
         st.current_product = view.lines[0].product.sku
     return view
+
+
+def session_key(st: SessionState) -> str | None:
+    """The conversation's name for counting failed ownership checks (every guess in one chat counts
+    together, whichever order or digits it tries)."""
+    return f"conversation-{st.conversation_id}" if st.conversation_id is not None else None
 
 
 _LONE_DIGITS = re.compile(r"^\D{0,16}?(\d{4})\D{0,8}$")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from desktop_app.core.clock import Clock
 from desktop_app.core.crypto import TextCipher
@@ -18,7 +19,7 @@ from desktop_app.core.errors import InvalidInput, NotFound
 from desktop_app.core.text import clean_text
 from desktop_app.service.types import Outcome
 from desktop_app.store.db import Database
-from desktop_app.store.schema import Conversation, Customer, Message
+from desktop_app.store.schema import Conversation, ConversationOrder, Customer, Message, Order
 
 ROLES = frozenset({"customer", "assistant", "agent"})
 
@@ -61,6 +62,44 @@ class ConversationStore:
             s.add(Message(conversation_id=conversation_id, role=role,
                           text_encrypted=self._cipher.encrypt(clean_text(text, max_chars=10_000, normalize=False)),
                           intent=intent, confidence=confidence, outcome=outcome, created_at=self._clock.now()))
+
+    def record_turn(self, conversation_id: int, customer_text: str, reply_text: str, *, intent: str,
+                    confidence: float | None, outcome: Outcome | None, rephrased: bool = False) -> None:
+        """One turn in one transaction: the customer's words, the reply, and (when the customer had to
+        ask again) the previous reply marked as rephrased. One round trip instead of three: on a
+        shared PostgreSQL store every statement per turn is paid by every kiosk."""
+        now = self._clock.now()
+        try:
+            self._write_turn(conversation_id, customer_text, reply_text, intent, confidence, outcome, rephrased, now)
+        except IntegrityError as exc:  # the conversation was deleted meanwhile (a kiosk visit wiped)
+            raise NotFound("Unknown conversation.") from exc
+
+    def _write_turn(self, conversation_id: int, customer_text: str, reply_text: str, intent: str,
+                    confidence: float | None, outcome: Outcome | None, rephrased: bool, now: datetime) -> None:
+        with self._db.session() as s:
+            if rephrased:
+                last = s.scalar(select(Message).where(Message.conversation_id == conversation_id,
+                                                      Message.role == "assistant").order_by(Message.id.desc()).limit(1))
+                if last is not None:
+                    last.outcome = Outcome.REPHRASED
+            s.add_all([
+                Message(conversation_id=conversation_id, role="customer", created_at=now, intent=intent,
+                        confidence=confidence,
+                        text_encrypted=self._cipher.encrypt(clean_text(customer_text, max_chars=10_000, normalize=False))),
+                Message(conversation_id=conversation_id, role="assistant", created_at=now, intent=intent,
+                        outcome=outcome,
+                        text_encrypted=self._cipher.encrypt(clean_text(reply_text, max_chars=10_000, normalize=False))),
+            ])
+
+    def link_order(self, conversation_id: int, order_number: str) -> None:
+        """Record that this conversation proved ownership of the order: from now on the conversation
+        belongs to the order's customer for export and delete, even at a kiosk where nobody signs in."""
+        with self._db.session() as s:
+            order_id = s.scalar(select(Order.id).where(Order.order_number == order_number))
+            if order_id is None or s.get(Conversation, conversation_id) is None:
+                return
+            if s.get(ConversationOrder, (conversation_id, order_id)) is None:
+                s.add(ConversationOrder(conversation_id=conversation_id, order_id=order_id))
 
     def mark_last_outcome(self, conversation_id: int, outcome: Outcome) -> None:
         """Re-label the latest assistant turn, e.g. "rephrased" when the customer had to ask again."""

@@ -1,16 +1,18 @@
 """Order status and logistics timeline, shown only to someone who has proven the order is theirs.
 
 A kiosk has no login: the caller proves ownership with the last four digits of the order's phone
-number. Wrong guesses are counted per order, so the four digits cannot be brute-forced at a kiosk.
+number. Every failed proof is counted in the store (``access_guard``), per order, reference,
+conversation and machine, so the four digits cannot be brute-forced from a chat, a CLI loop or a
+second kiosk. An anonymous caller gets one answer for "no such order", "wrong digits" and "nothing
+ends in those digits", so answers never tell real order numbers apart. A signed-in customer asking
+about their own orders is not guessing and gets the helpful answers.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
-import threading
-import time
-from collections import defaultdict, deque
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 from desktop_app.core.clock import Clock
 from desktop_app.core.errors import AccessDenied, InvalidInput, NotFound
 from desktop_app.core.text import clean_text
+from desktop_app.service.access_guard import DEFAULT_RULES, AccessGuard, Attempt, OwnershipNotProven, ScopeKind
 from desktop_app.service.convert import summary
 from desktop_app.service.types import OrderLine, OrderStatus, OrderView, TimelineEvent
 from desktop_app.store.db import Database
@@ -26,8 +29,10 @@ from desktop_app.store.schema import Customer, Order
 log = logging.getLogger(__name__)
 
 FULL_ORDER_DIGITS = 16
-MAX_FAILED_ATTEMPTS = 5
-LOCKOUT_SECONDS = 15 * 60
+#: Wrong tries on one order before it locks (see ``access_guard.DEFAULT_RULES`` for the rest).
+MAX_FAILED_ATTEMPTS = DEFAULT_RULES[ScopeKind.ORDER].max_failures
+#: Most orders one partial reference counts a failure against (a suffix shared by more is rare).
+MAX_TARGETS = 50
 
 
 def mask_phone(phone: str) -> str:
@@ -59,52 +64,74 @@ def normalize_last4(value: str | None) -> str | None:
     return digits
 
 
-class _AttemptLimiter:
-    """Counts failed phone checks per order in a sliding window."""
+def _digits_needed() -> AccessDenied:
+    return AccessDenied(
+        "To protect your privacy, please confirm the last four digits of the order's phone number.",
+        message_zh="为保护您的隐私，请提供下单手机号的后四位。",
+    )
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
 
-    def locked(self, key: str) -> bool:
-        with self._lock:
-            window = self._failures[key]
-            cutoff = time.monotonic() - LOCKOUT_SECONDS
-            while window and window[0] < cutoff:
-                window.popleft()
-            return len(window) >= MAX_FAILED_ATTEMPTS
-
-    def fail(self, key: str) -> None:
-        with self._lock:
-            self._failures[key].append(time.monotonic())
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+def _several() -> InvalidInput:
+    return InvalidInput(
+        "Several orders end in those digits; please give the full order number.",
+        message_zh="有多个订单以这些数字结尾，请提供完整订单号。",
+    )
 
 
 class OrderService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, *, device_id: str, guard: AccessGuard | None = None) -> None:
         self._db = db
         self._clock = clock
-        self._limiter = _AttemptLimiter()
+        self._guard = guard or AccessGuard(db, clock, device_id=device_id)
 
     def lookup(
-        self, order_ref: str, *, customer_code: str | None = None, phone_last4: str | None = None
+        self, order_ref: str, *, customer_code: str | None = None, phone_last4: str | None = None,
+        session_key: str | None = None,
     ) -> OrderView:
-        """The order and its timeline, for its signed-in customer or a caller with the phone digits."""
+        """The order and its timeline, for its signed-in customer or a caller with the phone digits;
+        ``session_key`` names the conversation the check comes from (its failures count together)."""
         with self._db.session() as s:
-            return self._view(self.load_verified(s, order_ref, customer_code=customer_code, phone_last4=phone_last4))
+            return self._view(self.load_verified(s, order_ref, customer_code=customer_code, phone_last4=phone_last4,
+                                                 session_key=session_key))
 
     def load_verified(
-        self, s: Session, order_ref: str, *, customer_code: str | None, phone_last4: str | None
+        self, s: Session, order_ref: str, *, customer_code: str | None, phone_last4: str | None,
+        session_key: str | None = None,
     ) -> Order:
-        """The ORM order inside the caller's session, after the ownership check; for sibling services."""
+        """The ORM order inside the caller's session, after the ownership check; for sibling services.
+
+        Raises ``OwnershipNotProven`` alike for an unknown order and wrong digits, ``TooManyAttempts``
+        when this caller has failed too often, and asks for the digits (``AccessDenied``) before
+        looking anything up when an anonymous caller gave none.
+        """
         digits = normalize_order_ref(order_ref)
         last4 = normalize_last4(phone_last4)
-        order = self._find(s, digits, customer_code, last4)
-        self._authorize(s, order, customer_code, last4)
-        return order
+        if customer_code:
+            own = self._own_order(s, digits, customer_code)
+            if own is not None:
+                return own
+            if last4 is None:
+                if len(digits) == FULL_ORDER_DIGITS:
+                    raise _digits_needed()  # the same for someone else's order and for no order at all
+                raise NotFound("None of your orders ends in those digits. For someone else's order, add the last "
+                               "four digits of its phone number.",
+                               message_zh="您的订单中没有以这些数字结尾的。如是他人的订单，请同时提供下单手机号后四位。")
+        elif last4 is None:
+            if len(digits) == FULL_ORDER_DIGITS:
+                raise _digits_needed()
+            raise InvalidInput(
+                "Please give the full 16-digit order number, or add your phone's last four digits.",
+                message_zh="请提供完整的 16 位订单号，或同时提供手机尾号后四位。",
+            )
+        assert last4 is not None
+        opened, targets = self._match(s, digits, last4)
+        attempt = Attempt(ref_key=self._db.keys.blind_index(f"order-ref:{digits}"), order_ids=targets,
+                          session=session_key, exact=len(digits) == FULL_ORDER_DIGITS)
+        if not self._guard.settle(attempt, verified=bool(opened)):
+            raise OwnershipNotProven()
+        if len(opened) > 1:
+            raise _several()  # the phone digits were right, for more than one order ending so
+        return opened[0]
 
     def orders_of(self, customer_code: str) -> tuple[OrderView, ...]:
         with self._db.session() as s:
@@ -118,57 +145,33 @@ class OrderService:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _find(self, s: Session, digits: str, customer_code: str | None, last4: str | None) -> Order:
+    @staticmethod
+    def _own_order(s: Session, digits: str, customer_code: str) -> Order | None:
+        """The signed-in customer's order with this number (or ending in these digits), or None."""
+        stmt = (select(Order).join(Customer, Order.customer_id == Customer.id)
+                .where(Customer.code == customer_code))
+        if len(digits) == FULL_ORDER_DIGITS:
+            return s.scalar(stmt.where(Order.order_number == digits))
+        matches = s.scalars(stmt.where(Order.order_number.endswith(digits)).limit(2)).all()
+        if len(matches) > 1:
+            raise _several()
+        return matches[0] if matches else None
+
+    def _match(self, s: Session, digits: str, last4: str) -> tuple[list[Order], tuple[int, ...]]:
+        """The orders these digits open (none, one, or two when a partial number is ambiguous) and
+        the ids of the orders the guess was aimed at, whose counts a failure raises."""
         if len(digits) == FULL_ORDER_DIGITS:
             order = s.scalar(select(Order).where(Order.order_number == digits))
-        else:
-            # A partial reference ("订单4582") needs a narrowing fact: the signed-in customer or phone digits.
-            stmt = select(Order).where(Order.order_number.endswith(digits))
-            if customer_code:
-                stmt = stmt.join(Customer, Order.customer_id == Customer.id).where(Customer.code == customer_code)
-            elif last4:
-                stmt = stmt.where(Order.contact_phone.endswith(last4))
-            else:
-                raise InvalidInput(
-                    "Please give the full 16-digit order number, or add your phone's last four digits.",
-                    message_zh="请提供完整的 16 位订单号，或同时提供手机尾号后四位。",
-                )
-            matches = s.scalars(stmt.limit(2)).all()
-            if len(matches) > 1:
-                raise InvalidInput(
-                    "Several orders end in those digits; please give the full order number.",
-                    message_zh="有多个订单以这些数字结尾，请提供完整订单号。",
-                )
-            order = matches[0] if matches else None
-        if order is None:
-            raise NotFound(
-                "We could not find that order. Please check the number.", message_zh="没有找到该订单，请核对订单号。"
-            )
-        return order
-
-    def _authorize(self, s: Session, order: Order, customer_code: str | None, last4: str | None) -> None:
-        if customer_code and order.customer_id is not None:
-            owner = s.get(Customer, order.customer_id)
-            if owner is not None and owner.code == customer_code:
-                return
-        key = order.order_number
-        if self._limiter.locked(key):
-            raise AccessDenied(
-                "Too many wrong attempts for this order. Please try again later or ask a staff member.",
-                message_zh="验证失败次数过多，请稍后再试或联系工作人员。",
-            )
-        if last4 is None:
-            raise AccessDenied(
-                "To protect your privacy, please confirm the last four digits of the order's phone number.",
-                message_zh="为保护您的隐私，请提供下单手机号的后四位。",
-            )
-        if order.contact_phone[-4:] != last4:
-            self._limiter.fail(key)
-            log.info("order verification failed for order id %d", order.id)
-            raise AccessDenied(
-                "Those digits do not match this order's phone number.", message_zh="手机尾号与该订单不符。"
-            )
-        self._limiter.reset(key)
+            if order is None:
+                return [], ()
+            opened = hmac.compare_digest(re.sub(r"\D", "", order.contact_phone)[-4:], last4)
+            return ([order] if opened else []), (order.id,)
+        targets = tuple(s.scalars(select(Order.id).where(Order.order_number.endswith(digits))
+                                  .order_by(Order.id).limit(MAX_TARGETS)).all())
+        matches = s.scalars(select(Order).where(Order.order_number.endswith(digits),
+                                                Order.contact_phone_index == self._db.keys.blind_index(last4))
+                            .order_by(Order.id).limit(2)).all()
+        return list(matches), targets
 
     def _view(self, order: Order) -> OrderView:
         now = self._clock.now()

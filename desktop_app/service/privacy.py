@@ -7,22 +7,25 @@ strips every personal field from them; everything else about the person is remov
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Delete, delete, select
+from sqlalchemy import ColumnElement, CursorResult, Delete, delete, or_, select
 from sqlalchemy.orm import Session
 
 from desktop_app.core.clock import Clock
+from desktop_app.core.config import RANGES
 from desktop_app.core.crypto import TextCipher
-from desktop_app.core.errors import NotFound
+from desktop_app.core.errors import InvalidInput, NotFound
 from desktop_app.store.db import Database
 from desktop_app.store.schema import (
     BrowsingEvent,
     Complaint,
     Conversation,
+    ConversationOrder,
     CouponUse,
     Customer,
+    DeskTicket,
     HandoffTicket,
     InstallationBooking,
     Invoice,
@@ -36,6 +39,7 @@ from desktop_app.store.schema import (
     ReturnRequest,
     WarrantyTicket,
 )
+from desktop_app.store.sealed import sealed_columns
 
 log = logging.getLogger(__name__)
 ERASED = "[erased]"
@@ -47,6 +51,7 @@ COVERED_TABLES = frozenset({
     "customers", "browsing_events", "orders", "order_items", "logistics_events", "return_requests",
     "conversations", "messages", "handoff_tickets", "complaints", "refunds", "order_changes", "invoices",
     "price_protection_claims", "coupon_uses", "warranty_tickets", "installation_bookings", "restock_alerts",
+    "conversation_orders", "desk_tickets",  # desk_tickets: deleted with its handoff ticket (cascade)
 })
 
 
@@ -61,10 +66,12 @@ class PrivacyService:
         with self._db.session() as s:
             c = self._customer(s, customer_code)
             orders = s.scalars(select(Order).where(Order.customer_id == c.id).order_by(Order.placed_at)).all()
-            convs = s.scalars(select(Conversation).where(Conversation.customer_id == c.id)).all()
+            order_ids = [o.id for o in orders]
+            convs = s.scalars(select(Conversation).where(_hers(Conversation, c, order_ids))
+                              .order_by(Conversation.id)).all()
             views = s.scalars(select(BrowsingEvent).where(BrowsingEvent.customer_id == c.id)).all()
-            complaints = s.scalars(select(Complaint).where(Complaint.customer_id == c.id)).all()
-            tickets = s.scalars(select(HandoffTicket).where(HandoffTicket.customer_id == c.id)).all()
+            complaints = s.scalars(select(Complaint).where(_hers(Complaint, c, order_ids))).all()
+            tickets = s.scalars(select(HandoffTicket).where(_hers(HandoffTicket, c, order_ids))).all()
             return {
                 "customer": {"code": c.code, "name": c.name, "phone": c.phone, "city": c.city,
                              "address": c.address, "language": c.language, "created_at": c.created_at.isoformat()},
@@ -87,9 +94,19 @@ class PrivacyService:
                                for x in complaints],
                 "handoff_tickets": [{"reason": t.reason, "priority": t.priority, "status": t.status,
                                      "created_at": t.created_at.isoformat(),
-                                     "summary": self._text(t.summary_encrypted)} for t in tickets],
+                                     "summary": self._text(t.summary_encrypted), **self._desk(s, t.id)}
+                                    for t in tickets],
                 **self._after_sales(s, c, [o.id for o in orders]),
             }
+
+    def _desk(self, s: Session, ticket_id: int) -> dict[str, Any]:
+        """What the agents' desk holds about the ticket: the callback number she left, the agent's note."""
+        desk = s.get(DeskTicket, ticket_id)
+        if desk is None:
+            return {}
+        return {"callback_phone": desk.callback_phone, "resolution": desk.resolution_code,
+                "agent_note": self._text(desk.note_encrypted),
+                "closed_at": desk.closed_at.isoformat() if desk.closed_at else None}
 
     def _text(self, token: bytes | None) -> str:
         return self._cipher.decrypt(token) if token else ""
@@ -134,16 +151,18 @@ class PrivacyService:
     def delete_customer(self, customer_code: str) -> dict[str, int]:
         with self._db.session() as s:
             c = self._customer(s, customer_code)
-            counts = {
-                "conversations": len(s.scalars(select(Conversation.id).where(Conversation.customer_id == c.id)).all()),
-                "browsing_events": _deleted(s, delete(BrowsingEvent).where(BrowsingEvent.customer_id == c.id)),
-                "complaints": _deleted(s, delete(Complaint).where(Complaint.customer_id == c.id)),
-                "handoff_tickets": _deleted(s, delete(HandoffTicket).where(HandoffTicket.customer_id == c.id)),
-            }
-            for conv in s.scalars(select(Conversation).where(Conversation.customer_id == c.id)).all():
-                s.delete(conv)
             orders = s.scalars(select(Order).where(Order.customer_id == c.id)).all()
             order_ids = [o.id for o in orders]
+            # Hers too: what was said about her orders at a kiosk, and the tickets and complaints it led to.
+            conversations = s.scalars(select(Conversation).where(_hers(Conversation, c, order_ids))).all()
+            counts = {
+                "conversations": len(conversations),
+                "browsing_events": _deleted(s, delete(BrowsingEvent).where(BrowsingEvent.customer_id == c.id)),
+                "complaints": _deleted(s, delete(Complaint).where(_hers(Complaint, c, order_ids))),
+                "handoff_tickets": _deleted(s, delete(HandoffTicket).where(_hers(HandoffTicket, c, order_ids))),
+            }
+            for conv in conversations:
+                s.delete(conv)
             item_ids = list(s.scalars(select(OrderItem.id).where(OrderItem.order_id.in_(order_ids))))
             # Kept for the accounts, stripped of what identifies the person: addresses they gave,
             # invoice titles and e-mails, the words describing a fault.
@@ -156,18 +175,31 @@ class PrivacyService:
                 ticket.problem_encrypted = None
             counts["coupon_uses"] = _deleted(s, delete(CouponUse).where(CouponUse.customer_id == c.id))
             counts["restock_alerts"] = _deleted(s, delete(RestockAlert).where(RestockAlert.customer_id == c.id))
-            for o in orders:
+            for o in orders:  # every encrypted personal field of the order, whatever the schema adds
                 o.customer_id = None
-                o.contact_phone = ERASED
-                o.ship_address = ERASED
+                for name in sealed_columns(Order.__table__):
+                    setattr(o, name, ERASED)
             counts["orders_anonymised"] = len(orders)
             s.delete(c)
         log.info("deleted customer data: %s", counts)
         return counts
 
-    def purge_conversations(self, older_than_days: int) -> int:
-        """Retention: drop conversations (and their messages) started before the cut-off."""
-        cutoff = self._clock.now() - timedelta(days=older_than_days)
+    def purge_conversations(self, older_than_days: int, *, now: datetime | None = None) -> int:
+        """Retention: drop conversations (and their messages) started before the cut-off.
+
+        ``now`` is the real time (``app.build_app`` passes the system clock): the demo store's clock
+        restarts at the same moment on every start, so measured against it alone nothing would ever
+        grow old. The later of the two is used, so a store whose clock runs ahead of the calendar
+        keeps purging as before. A period outside 1 day .. 10 years is refused before anything is
+        deleted: ``-1`` would otherwise put the cut-off in the future and purge everything.
+        """
+        low, high = RANGES["retention_days"]
+        if isinstance(older_than_days, bool) or not isinstance(older_than_days, int) \
+                or not low <= older_than_days <= high:
+            raise InvalidInput(f"The retention period must be {low:g} to {high:g} days, got {older_than_days!r}.",
+                               message_zh=f"保留期限须为 {low:g} 到 {high:g} 天，实际为 {older_than_days!r}。")
+        store_now = self._clock.now()
+        cutoff = (max(now, store_now) if now is not None else store_now) - timedelta(days=older_than_days)
         with self._db.session() as s:
             old = s.scalars(select(Conversation.id).where(Conversation.started_at < cutoff)).all()
             if old:
@@ -182,6 +214,18 @@ class PrivacyService:
         if customer is None:
             raise NotFound("Unknown customer.", message_zh="未找到该顾客。")
         return customer
+
+
+def _hers(model: Any, c: Customer, order_ids: list[int]) -> ColumnElement[bool]:
+    """Rows about this customer: keyed by her, about one of her orders, or (conversations) where
+    she proved an order was hers, or (tickets) raised from such a conversation."""
+    proven = select(ConversationOrder.conversation_id).where(ConversationOrder.order_id.in_(order_ids))
+    if model is Conversation:
+        return or_(Conversation.customer_id == c.id, Conversation.id.in_(proven))
+    clauses = [model.customer_id == c.id, model.order_id.in_(order_ids)]
+    if model is HandoffTicket:
+        clauses.append(HandoffTicket.conversation_id.in_(proven))
+    return or_(*clauses)
 
 
 def _deleted(s: Session, statement: Delete) -> int:

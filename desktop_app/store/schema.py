@@ -4,32 +4,42 @@ Portable on purpose: nothing SQLite-only, so a chain of kiosks can share one Pos
 Attributes live in their own table (one row per value) rather than a JSON column, so
 multi-condition searches are plain indexed SQL on either backend.
 Money is integer fen (cents) to avoid float rounding in totals and refunds.
+Personal fields (names, phones, addresses) are ``SealedText``: encrypted at rest (store/sealed.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    UniqueConstraint,
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from desktop_app.store.base import Base as Base
+
+# The after-sales and desk tables are part of the same schema; importing them here registers them on
+# ``Base`` and keeps ``from desktop_app.store.schema import Refund`` working everywhere.
+from desktop_app.store.schema_after_sales import (
+    Coupon as Coupon,
+    CouponUse as CouponUse,
+    InstallationBooking as InstallationBooking,
+    Invoice as Invoice,
+    OrderChange as OrderChange,
+    PriceHistory as PriceHistory,
+    PriceProtectionClaim as PriceProtectionClaim,
+    Refund as Refund,
+    RestockAlert as RestockAlert,
+    WarrantyTicket as WarrantyTicket,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from desktop_app.store.schema_desk import (
+    Agent as Agent,
+    CannedReply as CannedReply,
+    DeskEvent as DeskEvent,
+    DeskTicket as DeskTicket,
+)
+from desktop_app.store.sealed import SealedText, blind_index_of
 
-#: Bump with every schema change and add a step to ``store.db.MIGRATIONS``.
-SCHEMA_VERSION = 2
-
-
-class Base(DeclarativeBase):
-    pass
+#: Bump with every schema change and add the alembic revision ``v<N>`` to ``store/migrations/versions``.
+SCHEMA_VERSION = 3
 
 
 class SchemaMeta(Base):
@@ -84,12 +94,13 @@ class Customer(Base):
     __tablename__ = "customers"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
-    name: Mapped[str] = mapped_column(String(64))
-    phone: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(SealedText)
+    phone: Mapped[str] = mapped_column(SealedText)
     city: Mapped[str] = mapped_column(String(64))
-    address: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(SealedText)
     language: Mapped[str] = mapped_column(String(8), default="zh")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    phone_index: Mapped[str | None] = blind_index_of("phone", "phone_last4")  # lookups by the last four digits
 
 
 class BrowsingEvent(Base):
@@ -115,13 +126,14 @@ class Order(Base):
     promised_by: Mapped[datetime] = mapped_column(DateTime)
     carrier: Mapped[str] = mapped_column(String(32))
     tracking_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    contact_phone: Mapped[str] = mapped_column(String(20))
+    contact_phone: Mapped[str] = mapped_column(SealedText)
     ship_city: Mapped[str] = mapped_column(String(64))
-    ship_address: Mapped[str] = mapped_column(String(200))
+    ship_address: Mapped[str] = mapped_column(SealedText)
     total_fen: Mapped[int] = mapped_column(Integer)
     #: When the money arrived (NULL while unpaid) and how: refunds go back the same way.
     paid_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, default=None)
     pay_channel: Mapped[str] = mapped_column(String(16), default="alipay")
+    contact_phone_index: Mapped[str | None] = blind_index_of("contact_phone", "phone_last4")
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -247,133 +259,24 @@ class GuideStepTime(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-# -- after-sales (schema v2) ---------------------------------------------------------------------
+class AccessAttempt(Base):
+    """Failed ownership checks (order digits, phone digits), counted in the store so every process,
+    kiosk and CLI run shares one count and one lockout. ``scope`` names what is being guessed at:
+    an order, a partial order reference, a session or a device (never a phone number)."""
+
+    __tablename__ = "access_attempts"
+    scope: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[datetime] = mapped_column(DateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
-class PriceHistory(Base):
-    """Every price a product has had, from ``effective_at`` on: price protection compares the price
-    paid with the lowest price since the purchase."""
+class ConversationOrder(Base):
+    """An order whose ownership was proven in a conversation. A kiosk visitor never signs in, so this
+    link is what makes the conversation hers: export lists it and delete removes it with her."""
 
-    __tablename__ = "price_history"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
-    price_fen: Mapped[int] = mapped_column(Integer)
-    effective_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class Refund(Base):
-    """Money owed back to a customer, whatever caused it (a cancel, a return, a price drop)."""
-
-    __tablename__ = "refunds"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    order_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("order_items.id", ondelete="CASCADE"), nullable=True
-    )
-    source: Mapped[str] = mapped_column(String(24))  # cancel | return | price_protection
-    amount_fen: Mapped[int] = mapped_column(Integer)
-    channel: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | completed
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    expected_by: Mapped[datetime] = mapped_column(DateTime)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-
-
-class OrderChange(Base):
-    """A change the customer asked for on an order: cancel, new address, urge, interception.
-    The new address is personal data and is stored encrypted."""
-
-    __tablename__ = "order_changes"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))  # cancel | address | urge | intercept
-    status: Mapped[str] = mapped_column(String(16))  # done | requested | refused
-    detail_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class Invoice(Base):
-    """One invoice per order unless the previous one was voided (``revision`` counts re-issues)."""
-
-    __tablename__ = "invoices"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    revision: Mapped[int] = mapped_column(Integer, default=1)
-    kind: Mapped[str] = mapped_column(String(16))  # normal | vat_special
-    title_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
-    tax_id: Mapped[str | None] = mapped_column(String(18), nullable=True)
-    email_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    amount_fen: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="issued")  # issued | voided
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    __table_args__ = (UniqueConstraint("order_id", "revision", name="uq_invoice_revision"),)
-
-
-class PriceProtectionClaim(Base):
-    __tablename__ = "price_protection_claims"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Once per order item, enforced by the database as well as the service.
-    order_item_id: Mapped[int] = mapped_column(
-        ForeignKey("order_items.id", ondelete="CASCADE"), unique=True
-    )
-    paid_fen: Mapped[int] = mapped_column(Integer)
-    lowest_fen: Mapped[int] = mapped_column(Integer)
-    refund_fen: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class Coupon(Base):
-    """A store coupon: ``discount_fen`` off when the eligible amount reaches ``threshold_fen`` (满减)."""
-
-    __tablename__ = "coupons"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(24), unique=True)
-    title_en: Mapped[str] = mapped_column(String(96))
-    title_zh: Mapped[str] = mapped_column(String(96))
-    #: NULL: every category.
-    category: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    threshold_fen: Mapped[int] = mapped_column(Integer)
-    discount_fen: Mapped[int] = mapped_column(Integer)
-    valid_from: Mapped[datetime] = mapped_column(DateTime)
-    valid_until: Mapped[datetime] = mapped_column(DateTime)
-    per_customer_limit: Mapped[int] = mapped_column(Integer, default=1)
-
-
-class CouponUse(Base):
-    __tablename__ = "coupon_uses"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    coupon_id: Mapped[int] = mapped_column(ForeignKey("coupons.id", ondelete="CASCADE"), index=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), nullable=True)
-    used_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class WarrantyTicket(Base):
-    __tablename__ = "warranty_tickets"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_item_id: Mapped[int] = mapped_column(ForeignKey("order_items.id", ondelete="CASCADE"), index=True)
-    problem_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    warranty_until: Mapped[datetime] = mapped_column(DateTime)
-
-
-class InstallationBooking(Base):
-    __tablename__ = "installation_bookings"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    order_item_id: Mapped[int] = mapped_column(
-        ForeignKey("order_items.id", ondelete="CASCADE"), unique=True
-    )
-    slot_start: Mapped[datetime] = mapped_column(DateTime, index=True)
-    status: Mapped[str] = mapped_column(String(16), default="booked")  # booked | cancelled
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class RestockAlert(Base):
-    __tablename__ = "restock_alerts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    notified_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    __table_args__ = (UniqueConstraint("customer_id", "product_id", name="uq_restock_once"),)
+    __tablename__ = "conversation_orders"
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True, index=True)

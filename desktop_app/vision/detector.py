@@ -3,7 +3,8 @@
 Two interchangeable backends run the same trained network: ONNX Runtime (default: measured
 faster on this CPU, and needs no torch import, see docs/vision.md) and PyTorch through
 ultralytics (the training framework; used when no ONNX file is available).  Frames are BGR
-uint8 arrays as OpenCV delivers them.
+uint8 arrays as OpenCV delivers them.  Whatever file is loaded is first checked against the
+committed ``SHA256SUMS`` (``weights_check.py``): damaged weights still run, and "see" parts.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 from desktop_app.vision.classes import CLASS_NAMES_EN, CLASS_NAMES_ZH, CLASSES
 from desktop_app.vision.errors import BadImage, ModelMissing, VisionError
 from desktop_app.vision.images import load_image
+from desktop_app.vision.weights_check import cached_export_ok, check_weights, record_export
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +55,7 @@ class TorchDetectorBackend:
     name = "pytorch"
 
     def __init__(self, weights: Path, threads: int = 2) -> None:
-        if not Path(weights).is_file():
-            raise ModelMissing(f"Detector weights not found: {Path(weights).name}.", message_zh="找不到零件识别模型。")
+        check_weights(weights)
         import torch
 
         from desktop_app.vision.cv import import_ultralytics
@@ -94,34 +95,44 @@ class PartDetector:
         self.classes = self._read_classes()
         self.load_seconds: float | None = None
 
-    def _read_classes(self) -> tuple[str, ...]:
+    def _read_classes(self, *, checked: bool = False) -> tuple[str, ...]:
         path = self.weights_dir / "classes.txt"
         if not path.is_file():
             return CLASSES
+        if checked:
+            check_weights(path)
         names = tuple(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
         return names
 
     def _onnx_path(self) -> Path | None:
         committed = self.weights_dir / "parts.onnx"
         if committed.is_file():
-            return committed
+            return check_weights(committed)
         if self.cache_dir is None:
             return None
         cached = self.cache_dir / "detector" / "parts.onnx"
         weights = self.weights_dir / "parts.pt"
-        if cached.is_file() and weights.is_file() and cached.stat().st_mtime >= weights.stat().st_mtime:
-            return cached
-        if weights.is_file():
-            from desktop_app.vision.onnx_runtime import export_onnx
+        if not weights.is_file():
+            return None
+        check_weights(weights)
+        from desktop_app.core.checksums import sha256_file
 
-            try:
-                return export_onnx(weights, cached, self.imgsz)
-            except ModelMissing as exc:
-                log.info("no ONNX export: %s", exc)
-        return None
+        source = sha256_file(weights)
+        if cached_export_ok(cached, source):
+            return cached
+        from desktop_app.vision.onnx_runtime import export_onnx
+
+        try:
+            exported = export_onnx(weights, cached, self.imgsz)
+        except ModelMissing as exc:
+            log.info("no ONNX export: %s", exc)
+            return None
+        record_export(exported, source)
+        return exported
 
     def _load(self) -> _Backend:
         start = time.perf_counter()
+        self.classes = self._read_classes(checked=True)
         backend: _Backend | None = None
         if self.backend_choice in ("auto", "onnx"):
             onnx_path = self._onnx_path()

@@ -21,3 +21,9 @@ class CameraUnavailable(VisionError):
 
 class ModelMissing(VisionError):
     code = "model_missing"
+
+
+class ModelDamaged(VisionError):
+    """Weights that do not match their committed checksum: never loaded (they would still "detect")."""
+
+    code = "model_damaged"

@@ -11,6 +11,12 @@ Policy for bad input (every case is an :class:`AudioError` with a message fit fo
 30 ms frame is below -50 dBFS), and heavily clipped (at least 1% of samples sit flat on the
 rails: the words are distorted and a kiosk user should step back, so we ask rather than guess).
 Mild clipping below that is transcribed and reported in ``AudioClip.clipped_fraction``.
+
+Bounds come before work: a spoken question is at most ``MAX_SECONDS`` (60 s; the microphone
+stops an utterance at 20 s). A longer file is refused from its header (WAV frame count, the
+container's or stream's duration) before any sample is decoded, and a file whose header does not
+say is decoded only until it passes the limit: ten minutes of noise once took four CPU-minutes
+to refuse.
 """
 
 from __future__ import annotations
@@ -31,7 +37,8 @@ SAMPLE_RATE = 16_000
 SILENCE_DBFS = -50.0
 CLIPPED_FRACTION_LIMIT = 0.01
 MIN_SECONDS = 0.1
-MAX_SECONDS = 30 * 60
+#: The longest spoken question accepted, in seconds.
+MAX_SECONDS = 60
 _FRAME = 480  # 30 ms at 16 kHz
 
 
@@ -99,8 +106,7 @@ def check_samples(x: np.ndarray, rate: int, name: str = "microphone") -> AudioCl
         raise _err("empty", name, f"the recording is too short ({seconds * 1000:.0f} ms) to hold any speech.",
                    f"录音太短（{seconds * 1000:.0f} 毫秒），没有可识别的语音。")
     if seconds > MAX_SECONDS:
-        raise _err("too_long", name, f"the recording is {seconds / 60:.0f} minutes long; the limit is "
-                   f"{MAX_SECONDS // 60} minutes.", f"录音时长 {seconds / 60:.0f} 分钟，超过 {MAX_SECONDS // 60} 分钟上限。")
+        raise too_long(name, seconds)
     clipped = clipped_fraction(x)
     if clipped >= CLIPPED_FRACTION_LIMIT:
         raise _err("clipped", name, f"the recording is heavily clipped ({clipped:.0%} of samples are cut off at full "
@@ -118,20 +124,42 @@ def check_samples(x: np.ndarray, rate: int, name: str = "microphone") -> AudioCl
     return AudioClip(y, source=name, clipped_fraction=clipped, peak_dbfs=20 * float(np.log10(max(peak, 1e-6))))
 
 
+def too_long(name: str, seconds: float | None) -> AudioError:
+    """The refusal for audio past the query limit (``seconds`` None: more than the limit, length unknown)."""
+    if seconds is None:
+        en, zh = f"more than {MAX_SECONDS} seconds", f"超过 {MAX_SECONDS} 秒"
+    elif seconds >= 120:
+        en, zh = f"{seconds / 60:.0f} minutes", f"{seconds / 60:.0f} 分钟"
+    else:
+        en, zh = f"{seconds:.0f} seconds", f"{seconds:.0f} 秒"
+    return _err("too_long", name, f"the recording is {en} long; a spoken question can be at most {MAX_SECONDS} "
+                "seconds. Please ask in a shorter recording, or type your question.",
+                f"录音时长{zh}，语音提问最长 {MAX_SECONDS} 秒。请录一段更短的提问，或直接输入问题。")
+
+
 def _read_wav(path: Path, name: str) -> tuple[np.ndarray, int] | None:
-    """PCM WAV via ``wave``; ``None`` for WAV flavours it does not read (float, extensible)."""
+    """PCM WAV via ``wave``; ``None`` for WAV flavours it does not read (float, extensible).
+
+    The header's frame count is checked against the limit before any audio is read; a streamed
+    header (no count) is read only up to one frame past the limit.
+    """
     try:
         with wave.open(str(path), "rb") as w:
             channels, width, rate, declared = w.getnchannels(), w.getsampwidth(), w.getframerate(), w.getnframes()
-            data = w.readframes(declared)
+            frame_bytes = channels * width
+            streamed_header = declared in (0, 0xFFFFFFFF // max(frame_bytes, 1))
+            limit = MAX_SECONDS * rate
+            if rate > 0 and not streamed_header and declared > limit:
+                raise too_long(name, declared / rate)
+            data = w.readframes(limit + 1 if streamed_header else declared)
+            if rate > 0 and len(data) // max(frame_bytes, 1) > limit:
+                raise too_long(name, None)
     except (wave.Error, EOFError) as exc:
         if "unknown format" in str(exc):
             return None
         raise _err("truncated", name, "the WAV file is truncated or damaged and cannot be read.",
                    "WAV 文件被截断或已损坏，无法读取。") from None
-    frame_bytes = channels * width
     got = len(data) // frame_bytes if frame_bytes else 0
-    streamed_header = declared in (0, 0xFFFFFFFF // max(frame_bytes, 1))
     if declared and got < declared and not streamed_header:
         raise _err("truncated", name, f"the WAV file is truncated: its header promises {declared / rate:.2f} s "
                    f"but only {got / rate:.2f} s of audio is present.",
@@ -153,6 +181,16 @@ def _read_wav(path: Path, name: str) -> tuple[np.ndarray, int] | None:
     return x, rate
 
 
+def _header_seconds(container: object, stream: object) -> float | None:
+    """The duration the container or stream header declares, without decoding; None if neither says."""
+    duration = getattr(stream, "duration", None)
+    time_base = getattr(stream, "time_base", None)
+    if duration and time_base:
+        return float(duration * time_base)
+    whole = getattr(container, "duration", None)  # in AV_TIME_BASE units (microseconds)
+    return float(whole) / 1_000_000 if whole else None
+
+
 def _read_av(path: Path, name: str) -> tuple[np.ndarray, int]:
     import av
 
@@ -163,12 +201,19 @@ def _read_av(path: Path, name: str) -> tuple[np.ndarray, int]:
                 raise _err("not_audio", name, "the file has no audio track.", "文件中没有音轨。")
             stream = streams[0]
             rate = stream.rate or stream.codec_context.sample_rate
+            header_seconds = _header_seconds(container, stream)
+            if header_seconds is not None and header_seconds > MAX_SECONDS + 0.5:
+                raise too_long(name, header_seconds)  # before decoding a single frame
             resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
             chunks: list[np.ndarray] = []
+            limit, decoded = MAX_SECONDS * rate, 0
             try:
                 for frame in container.decode(stream):
                     for out in resampler.resample(frame):
                         chunks.append(out.to_ndarray().reshape(-1))
+                        decoded += len(chunks[-1])
+                    if decoded > limit:  # the header did not say how long: stop at the limit
+                        raise too_long(name, None)
                 for out in resampler.resample(None):
                     chunks.append(out.to_ndarray().reshape(-1))
             except av.FFmpegError:

@@ -4,7 +4,11 @@ openai-whisper loads ``torch.load(path)`` → ``{"dims": {...}, "model_state_dic
 We hold only the CTranslate2 ``model.bin``, so this reads that file (a simple little-endian
 binary, see DEVELOPERS.md "Voice models") and renames each tensor to openai-whisper's names.
 Both engines then run the same weights and give the same words. The result is written once
-into the cache, stamped with the source digest so a new model triggers a new conversion.
+into the cache with a record beside it (``base.pt.source``): the source model's digest (a new
+model triggers a new conversion) and the checkpoint's own sha256, taken as it was written.
+``torch.save`` writes a random serialisation id, so that digest cannot be pinned in the code;
+it is checked before every load (stamped like the speech model, see ``core/checksums.py``),
+and a checkpoint that fails is converted again rather than loaded.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from typing import BinaryIO, TypedDict
 
 import numpy as np
 
-from desktop_app.voice.model_files import MODEL_SHA256, ModelError, cache_lock, ensure_ct2_model
+from desktop_app.core.checksums import StampBook, mismatch, sha256_file
+from desktop_app.voice.model_files import MODEL_SHA256, STAMP_FILE, ModelError, cache_lock, ensure_ct2_model
 
 log = logging.getLogger(__name__)
 
@@ -179,21 +184,38 @@ def convert(model_bin: Path, out_path: Path) -> Path:
     return out_path
 
 
+def _recorded_digest(record: Path) -> str | None:
+    """The checkpoint's sha256 recorded at conversion, if the record is for the current model."""
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("source_sha256") != MODEL_SHA256:
+        return None
+    digest = data.get("sha256")
+    return digest if isinstance(digest, str) and len(digest) == 64 else None
+
+
 def ensure_openai_checkpoint(cache_dir: Path) -> Path:
-    """The converted checkpoint in the cache, converting once (about ten seconds) when absent."""
+    """The converted checkpoint in the cache, checked before use; converted (about ten seconds) when
+    absent, made from another model, or damaged."""
     ct2_dir = ensure_ct2_model(cache_dir)
     directory = Path(cache_dir) / CHECKPOINT_DIRNAME
     target = directory / CHECKPOINT_NAME
-    stamp = directory / (CHECKPOINT_NAME + ".source")
+    record = directory / (CHECKPOINT_NAME + ".source")
     with cache_lock(directory):
+        stamps = StampBook(directory / STAMP_FILE)
         try:
-            fresh = target.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == {
-                "source_sha256": MODEL_SHA256, "size": target.stat().st_size}
-        except (OSError, ValueError):
-            fresh = False
-        if not fresh:
-            log.info("converting the speech model for openai-whisper into %s", directory)
-            convert(ct2_dir / "model.bin", target)
-            stamp.write_text(json.dumps({"source_sha256": MODEL_SHA256, "size": target.stat().st_size}),
-                             encoding="utf-8")
+            expected = _recorded_digest(record)
+            reason = mismatch(target, expected, stamps=stamps) if expected else "no record"
+            if reason is not None:
+                if target.exists():
+                    log.info("the converted speech model failed its check (%s); converting it again", reason)
+                log.info("converting the speech model for openai-whisper into %s", directory)
+                record.unlink(missing_ok=True)
+                convert(ct2_dir / "model.bin", target)
+                record.write_text(json.dumps({"source_sha256": MODEL_SHA256, "size": target.stat().st_size,
+                                              "sha256": sha256_file(target)}), encoding="utf-8")
+        finally:
+            stamps.save()
     return target

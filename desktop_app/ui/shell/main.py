@@ -97,6 +97,9 @@ def _splash(language: str) -> QLabel:
 
 def run_window(settings: Settings, kiosk: bool = False) -> int:
     qt_app = application()
+    from desktop_app.ui.shell.crash import install_crash_hooks
+
+    install_crash_hooks(settings.language, settings.data_dir / "logs")  # no traceback ever reaches a user
     splash = _splash(settings.language)
     splash.show()
     qt_app.processEvents()

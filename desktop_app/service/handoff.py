@@ -1,6 +1,8 @@
 """The human-handoff queue and complaint records.
 
-Priority orders the queue (urgent first, then oldest first); summaries and complaint texts are
+The queue is ordered by rule priority, then waiting time (``desk_queue``, ``desk_priority``): the
+dialogue's observations travel with the summary (``HandoffBrief``) and are kept on the ticket's desk
+row; the priority a caller passes is not trusted for the order. Summaries and complaint texts are
 encrypted like every other piece of conversation text.
 """
 
@@ -15,9 +17,12 @@ from desktop_app.core.clock import Clock
 from desktop_app.core.crypto import TextCipher
 from desktop_app.core.errors import InvalidInput, NotFound
 from desktop_app.core.text import clean_text
+from desktop_app.service.desk_priority import band
+from desktop_app.service.desk_queue import entry_for, position_of, ranked
+from desktop_app.service.desk_types import HandoffBrief, HandoffSignals, QueueEntry
 from desktop_app.service.types import ComplaintTopic, ComplaintView, Priority, TicketView
 from desktop_app.store.db import Database
-from desktop_app.store.schema import Complaint, Customer, HandoffTicket, Order
+from desktop_app.store.schema import Complaint, Customer, DeskTicket, HandoffTicket, Order
 
 log = logging.getLogger(__name__)
 
@@ -33,17 +38,23 @@ class HandoffService:
         self._clock = clock
         self._cipher = cipher
 
-    def open_ticket(self, *, reason: str, priority: Priority, summary: str = "", customer_code: str | None = None,
-                    order_number: str | None = None, conversation_id: int | None = None) -> TicketView:
+    def open_ticket(self, *, reason: str, priority: Priority, summary: str | HandoffBrief = "",
+                    customer_code: str | None = None, order_number: str | None = None,
+                    conversation_id: int | None = None) -> TicketView:
+        """Queue a ticket. ``priority`` is the caller's wish (a form lets the customer pick one): it is
+        logged, not used; the queue's priority comes from the rules over ``summary.signals``."""
         if reason not in HANDOFF_REASONS:
             raise InvalidInput(f"Unknown handoff reason {reason!r}.", message_zh="未知的转人工原因。")
-        text = clean_text(summary, max_chars=2000, normalize=False)
+        brief = summary if isinstance(summary, HandoffBrief) else HandoffBrief(summary, HandoffSignals())
+        lines = (clean_text(line, max_chars=2000, normalize=False) for line in brief.text.splitlines())
+        text = "\n".join(line for line in lines if line)[:2000]  # the summary's lines stay lines
+        sig = brief.signals
         with self._db.session() as s:
             ticket = HandoffTicket(
                 conversation_id=conversation_id,
                 customer_id=self._customer_id(s, customer_code),
                 order_id=self._order_id(s, order_number),
-                priority=int(priority),
+                priority=int(Priority.NORMAL),
                 reason=reason,
                 summary_encrypted=self._cipher.encrypt(text) if text else None,
                 status="queued",
@@ -51,20 +62,23 @@ class HandoffService:
             )
             s.add(ticket)
             s.flush()
-            log.info("handoff ticket %d queued (priority %s, %s)", ticket.id, priority.name, reason)
+            s.add(DeskTicket(ticket_id=ticket.id, angry_turns=sig.angry_turns, peak_anger=sig.peak_anger,
+                             escalation=sig.escalation, failed_turns=sig.failed_turns, order_late=sig.order_late,
+                             intents=",".join(sig.intents)[:400]))
+            s.flush()
+            entry = entry_for(s, ticket, self._clock.now(), 0)
+            ticket.priority = int(band(entry.score.points))
+            log.info("handoff ticket %d queued (%d points, asked %s, %s)", ticket.id, entry.score.points,
+                     priority.name, reason)
             return self._view(s, ticket, order_number)
 
     def queue(self) -> tuple[TicketView, ...]:
+        return tuple(self._ticket_view(e) for e in self.ranked())
+
+    def ranked(self) -> tuple[QueueEntry, ...]:
+        """The waiting tickets with their points and the reasons for them, in the order agents take them."""
         with self._db.session() as s:
-            rows = s.execute(
-                select(HandoffTicket, Order.order_number)
-                .outerjoin(Order, Order.id == HandoffTicket.order_id)
-                .where(HandoffTicket.status == "queued")
-                .order_by(HandoffTicket.priority.desc(), HandoffTicket.created_at, HandoffTicket.id)
-            ).all()
-            return tuple(TicketView(t.id, Priority(t.priority), t.reason, t.status, t.created_at,
-                                    f"…{number[-4:]}" if number else None, position)
-                         for position, (t, number) in enumerate(rows, start=1))
+            return tuple(ranked(s, self._clock.now()))
 
     def summary(self, ticket_id: int) -> str:
         """The AI's summary for the agent who takes the ticket (decrypted; never logged)."""
@@ -124,12 +138,11 @@ class HandoffService:
         return order_id
 
     def _view(self, s: Session, ticket: HandoffTicket, order_number: str | None) -> TicketView:
-        ahead = s.scalar(
-            select(func.count()).select_from(HandoffTicket).where(
-                HandoffTicket.status == "queued",
-                (HandoffTicket.priority > ticket.priority)
-                | ((HandoffTicket.priority == ticket.priority) & (HandoffTicket.id < ticket.id)),
-            )
-        ) or 0
         return TicketView(ticket.id, Priority(ticket.priority), ticket.reason, ticket.status, ticket.created_at,
-                          f"…{order_number[-4:]}" if order_number else None, ahead + 1)
+                          f"…{order_number[-4:]}" if order_number else None,
+                          position_of(s, ticket.id, self._clock.now()))
+
+    @staticmethod
+    def _ticket_view(e: QueueEntry) -> TicketView:
+        return TicketView(e.ticket_id, band(e.score.points), e.reason, e.state.value, e.created_at, e.order_tail,
+                          e.position)

@@ -36,6 +36,21 @@ HANDOFF_REASON_LABELS = {
     "other": ("Something else", "其他问题"),
 }
 
+#: Why an agent closed a ticket (``service.desk_types.RESOLUTION_CODES``), in the agent's words.
+RESOLUTION_LABELS = {
+    "resolved": ("Resolved", "已解决"), "refund_issued": ("Refund issued", "已退款"),
+    "return_filed": ("Return filed", "已提交退货"), "order_cancelled": ("Order cancelled", "已取消订单"),
+    "callback_promised": ("Callback promised", "约定回电"), "no_response": ("Customer did not respond", "顾客未回应"),
+    "duplicate": ("Duplicate", "重复工单"), "other": ("Other", "其他"),
+}
+
+
+def reason_label(code: str, language: str) -> str:
+    """A handoff reason in words (an unknown code is shown as it is)."""
+    en, zh = HANDOFF_REASON_LABELS.get(code, (code, code))
+    return tr(language, en, zh)
+
+
 SORT_LABELS = {
     "relevance": ("Best match", "综合排序"),
     "price_asc": ("Price: low to high", "价格从低到高"),

@@ -20,11 +20,26 @@ ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "assets" / "models3d"
 CLVRAI = ROOT.parent / "shared" / "data" / "furniture" / "clvrai"
 CLVRAI_ITEMS = ("table_lack_0825", "bench_bjursta_0210")
-# Store SKUs of the project's own designs: width x depth x height in cm.
-STORE_DIMS = {"FUR-SHELF-3T": (80.0, 30.0, 106.0), "FUR-TABLE-SIDE": (50.0, 50.0, 55.0),
-              "FUR-STOOL-01": (35.0, 35.0, 45.0)}
+
+
+def _store_dims() -> dict[str, tuple[float, float, float]]:
+    """Width x depth x height (cm) of every demo product that needs assembly, as the catalogue lists it."""
+    from desktop_app.store.demo.catalog_home import FURNITURE
+
+    out = {}
+    for p in FURNITURE:
+        if p.needs_assembly:
+            attrs = {a.key: a.value_num for a in p.attributes}
+            out[p.sku] = (float(attrs["width_cm"] or 0), float(attrs["depth_cm"] or 0), float(attrs["height_cm"] or 0))
+    return out
+
+
+# Store SKUs needing assembly: width x depth x height in cm; each has a project design.
+STORE_DIMS = _store_dims()
 # Assembled size of the imported items, from their XML mesh scales and connection sites.
 IMPORTED_DIMS = {"FUR-LACK-55": (64.7, 24.0, 30.7), "FUR-BENCH-BJ": (65.0, 19.3, 20.9)}
+#: Imported guides are keyed apart from the project's own guide for the same SKU.
+IMPORTED = "clvrai:"
 
 
 #: Breaks a copied guide: its parsed guide.json (edited in place) and its directory.
@@ -42,7 +57,7 @@ def import_items(out_root: Path) -> dict[str, Path]:
     dirs = {}
     for item in CLVRAI_ITEMS:
         res = import_clvrai(CLVRAI / "objects" / f"{item}.xml", CLVRAI / "recipes" / f"{item}.yaml", out_root / item)
-        dirs[res.guide.product_id] = out_root / item
+        dirs[IMPORTED + res.guide.product_id] = out_root / item
     return dirs
 
 
@@ -56,19 +71,24 @@ def all_guides(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def test_project_guides_exist_for_every_store_design() -> None:
     ids = {load_guide(d).product_id for d in project_guide_dirs()}
+    assert len(STORE_DIMS) == 15
     assert ids == set(STORE_DIMS)
     for d in project_guide_dirs():
         g = load_guide(d)
         assert len(g.steps) >= 6
         assert any(p.is_fastener for p in g.parts)
+        assert g.name.en and g.name.zh and g.name.en != g.name.zh
         assert all(p.name.en and p.name.zh for p in g.parts)
+        for step in g.steps:  # both languages, and the Chinese text really is Chinese
+            assert step.instruction.en.isascii() and not step.instruction.zh.isascii(), (g.product_id, step)
+            assert all(c.en and c.zh and not c.zh.isascii() for c in step.cautions)
         assert (d / "qr" / "guide.png").is_file() and (d / "qr" / f"step-{len(g.steps):02d}.png").is_file()
 
 
 def test_imported_guides_present(all_guides: dict[str, Path]) -> None:
     if not CLVRAI.is_dir():
         pytest.skip(f"clvrai data absent at {CLVRAI}")
-    assert set(IMPORTED_DIMS) <= set(all_guides)
+    assert {IMPORTED + sku for sku in IMPORTED_DIMS} <= set(all_guides)
 
 
 def test_every_part_ends_at_final_pose_and_starts_exploded(all_guides: dict[str, Path]) -> None:
@@ -99,7 +119,7 @@ def test_assembled_size_matches_product(all_guides: dict[str, Path]) -> None:
         dims = StepScene(guide, load_meshes(guide, d)).assembled_dimensions_cm()
         assert guide.dimensions_cm is not None
         assert dims == pytest.approx(guide.dimensions_cm, abs=0.05), pid
-        expected = STORE_DIMS.get(pid) or IMPORTED_DIMS[pid]
+        expected = IMPORTED_DIMS[pid.removeprefix(IMPORTED)] if pid.startswith(IMPORTED) else STORE_DIMS[pid]
         assert dims == pytest.approx(expected, abs=0.1), pid
 
 
@@ -171,3 +191,43 @@ def test_qr_payload_rejects_foreign_codes() -> None:
                 "asmguide:v1?product=A&step=0"):
         with pytest.raises(GuideError):
             parse_payload(bad)
+
+
+@pytest.mark.parametrize("size", [(800, 600), (640, 360)])
+def test_camera_frames_the_assembled_item_at_least_60_percent(size: tuple[int, int]) -> None:
+    """Every step of every guide, at the player's 4:3 and at a wide 16:9 view (projection of the bounds)."""
+    from desktop_app.ar.scene import view_fill
+
+    w, h = size
+    for d in project_guide_dirs():
+        guide = load_guide(d)
+        scene = StepScene(guide, load_meshes(guide, d))
+        corners = scene.item_points()  # every vertex of the assembled item: its true outline on screen
+        for n in range(len(guide.steps)):
+            camera = scene.camera(n, w, h)
+            uv = camera.project(corners)
+            assert not np.isnan(uv).any()
+            fill = view_fill(corners, camera)
+            assert 0.6 <= fill <= 1.0, (guide.product_id, n + 1, round(fill, 3))
+            # the user's zoom still works from there
+            assert view_fill(corners, scene.camera(n, w, h, zoom=0.5)) < fill
+
+
+def test_rendered_furniture_fills_the_view() -> None:
+    """The finished item, as drawn, spans at least 60 % of the player's width or height."""
+    from desktop_app.ar.renderer import OffscreenRenderer
+    from desktop_app.ar.scene import BACKGROUND
+
+    w, h = 400, 300
+    bg = (np.asarray(BACKGROUND) * 255).round()
+    with OffscreenRenderer(w, h) as renderer:
+        for d in project_guide_dirs():
+            guide = load_guide(d)
+            scene = StepScene(guide, load_meshes(guide, d))
+            renderer.set_scene(scene)
+            last = len(guide.steps) - 1
+            img = renderer.render(scene.frame(last, 1.0), scene.camera(last, w, h))
+            drawn = np.any(np.abs(img.astype(float) - bg) > 12, axis=2)
+            rows, cols = np.nonzero(drawn.any(axis=1))[0], np.nonzero(drawn.any(axis=0))[0]
+            fill = max((rows[-1] - rows[0] + 1) / h, (cols[-1] - cols[0] + 1) / w)
+            assert fill >= 0.6, (guide.product_id, round(fill, 3))

@@ -57,10 +57,11 @@ def guide_step(window, sku: str) -> int | None:  # type: ignore[no-untyped-def]
 
 
 def test_spoken_question_with_a_photo_of_parts_opens_the_right_guide_at_the_right_step(
-        qtbot, make_main_window, whisper, speech, stool_photo, tmp_path):
+        qtbot, make_main_window, whisper, speech, tmp_path):
     needs_detector()
     question = speech("How do I assemble this?")
-    window = media_window(qtbot, make_main_window, whisper, question, tmp_path / "played", language="en")
+    window = media_window(qtbot, make_main_window, whisper, question, tmp_path / "played", language="en",
+                          staff_view=True)
     camera = window.vision.camera
     # The window prepares the detector after start-up; a visitor arriving later finds it warm.
     qtbot.waitUntil(lambda: camera.analyzer.detector.load_seconds is not None, timeout=TURN_TIMEOUT_MS)
@@ -78,7 +79,15 @@ def test_spoken_question_with_a_photo_of_parts_opens_the_right_guide_at_the_righ
     # The parts are shown while the customer is still speaking.  (Dropped after the sentence ended,
     # the photo raced transcription: on a fast machine the words were answered first.  A photo still
     # being read when the words arrive makes the turn wait: test_ui_assistant checks that gate.)
-    drop_file(camera, stool_photo)
+    # the side table's step 3 (top, 2 bolts, Allen key): a step its parts single out (the stool's
+    # step 7 is the table's step 7 less a board, so a photo of it is answered "can't tell")
+    from vision_helpers import render_parts
+
+    from desktop_app.vision.cv import cv2
+
+    photo = tmp_path / "table_step3.png"
+    cv2.imwrite(str(photo), render_parts(["board", "bolt", "bolt", "allen_key"], seed=33))
+    drop_file(camera, photo)
     qtbot.waitUntil(lambda: len(exchanges(window)) > before and not window.chat.busy, timeout=TURN_TIMEOUT_MS)
     exchange = exchanges(window)[-1]
 
@@ -86,11 +95,11 @@ def test_spoken_question_with_a_photo_of_parts_opens_the_right_guide_at_the_righ
     assert {"voice", "vision"} <= set(exchange.fused.modalities)
     assert exchange.turn.intent.value == "assembly_help"
     offers = [c for c in exchange.reply.cards if isinstance(c, GuideOffer)]
-    assert offers == [GuideOffer("FUR-STOOL-01", offers[0].name, 7)], exchange.reply.cards
+    assert offers == [GuideOffer("FUR-TABLE-SIDE", offers[0].name, 3)], exchange.reply.cards
     assert exchange.fused.entity("product").sources == ("vision",)
-    qtbot.waitUntil(lambda: "FUR-STOOL-01" in shown, timeout=TURN_TIMEOUT_MS)
-    assert guide_step(window, "FUR-STOOL-01") == 7
-    assert window.side.currentWidget() is window.guides["FUR-STOOL-01"]
+    qtbot.waitUntil(lambda: "FUR-TABLE-SIDE" in shown, timeout=TURN_TIMEOUT_MS)
+    assert guide_step(window, "FUR-TABLE-SIDE") == 3
+    assert window.side.currentWidget() is window.guides["FUR-TABLE-SIDE"]
     texts = window.session_panel.hypotheses.texts()  # the debug panel lists both inputs
     assert any(row.startswith("voice") for row in texts) and any(row.startswith("camera") for row in texts)
 

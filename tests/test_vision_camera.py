@@ -74,7 +74,7 @@ def test_image_sequence_feeds_frames_and_detections(stool_photo: Path) -> None:
                            on_result=lambda i, r: results.append((i, r)), on_end=done.set, fps=0)
     worker.start()
     assert worker.wait(30) and done.is_set()
-    assert results and results[-1][1].focus.product_id == "FUR-STOOL-01"
+    assert results and results[-1][1].matches[0].product_id == "FUR-STOOL-01"
 
 
 def test_stop_ends_an_endless_source_quickly() -> None:

@@ -77,8 +77,8 @@ def test_photo_upload_analyses_the_photo(make_view, qtbot, stool_photo: Path) ->
     view = make_view(cameras=[])
     with qtbot.waitSignal(view.detections, timeout=30000) as det:
         view.open_photo(stool_photo)
-    assert det.args[0].focus.product_id == "FUR-STOOL-01"
-    qtbot.waitUntil(lambda: "FUR-STOOL-01" in view.status.text(), timeout=5000)
+    assert det.args[0].matches[0].product_id == "FUR-STOOL-01"
+    qtbot.waitUntil(lambda: "Walnut four-leg stool" in view.status.text(), timeout=5000)
 
 
 def test_bad_photo_gives_a_clear_message(make_view, bad_files: dict[str, Path]) -> None:  # noqa: F811
@@ -92,6 +92,8 @@ def test_bad_photo_gives_a_clear_message(make_view, bad_files: dict[str, Path]) 
 def test_no_camera_and_a_failing_camera(make_view, qtbot) -> None:
     view = make_view(cameras=[], language="zh")
     assert view.device_combo.currentText() == "未找到摄像头"
+    assert not view.start_button.isEnabled()  # the tab says what to do instead of a black box
+    assert "未找到摄像头" in view.preview.text() and "照片" in view.preview.text()
     view.start_camera()
     assert "未找到摄像头" in view.status.text()
     view = make_view(cameras=[CameraInfo(93, "ghost")], source_factory=lambda i: OpenCvCamera(i))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from desktop_app.ar.mesh_check import check_mesh_file
 from desktop_app.ar.vec import vec3, vec4
 from desktop_app.core.guide_format import UNIT_TO_M, Guide, GuideError, Part, Pose
 
@@ -119,13 +120,16 @@ def pose_matrix(pose: Pose) -> np.ndarray:
 def _read_mesh(path: Path, part: Part) -> MeshData:
     import open3d as o3d  # heavy import kept out of module import time
 
+    check_mesh_file(path, f"part '{part.id}': mesh '{part.mesh}'")  # before Open3D believes the header
     mesh = o3d.io.read_triangle_mesh(str(path))
     verts = np.asarray(mesh.vertices, dtype=float)
     tris = np.asarray(mesh.triangles, dtype=np.int64)
     if len(verts) == 0 or len(tris) == 0:
         raise GuideError(f"part '{part.id}': mesh '{part.mesh}' has no triangles or cannot be read.")
-    if tris.max() >= len(verts):
+    if tris.max() >= len(verts) or tris.min() < 0:
         raise GuideError(f"part '{part.id}': mesh '{part.mesh}' has out-of-range triangle indices.")
+    if not np.isfinite(verts).all():
+        raise GuideError(f"part '{part.id}': mesh '{part.mesh}' has vertices that are not finite numbers.")
     verts = verts * np.asarray(part.scale) * UNIT_TO_M[part.units]
     corners = verts[tris]  # (M, 3, 3): unshare so each face shades flat
     normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0])
@@ -171,6 +175,7 @@ class StepScene:
             m = pose_matrix(part.final_pose)
             self.world_vertices[part.id] = meshes[part.id].vertices @ m[:3, :3].T + m[:3, 3]
             self.world_normals[part.id] = meshes[part.id].normals @ m[:3, :3].T
+        self._item_points: np.ndarray | None = None
         lo, hi = self.assembled_bounds()
         self.diagonal = float(np.linalg.norm(hi - lo))
         self.step_of = {pid: n for n, s in enumerate(guide.steps) for pid in s.part_ids}
@@ -181,6 +186,13 @@ class StepScene:
         """Axis-aligned bounds (metres) of every non-tool part at its final pose."""
         pts = np.concatenate([self.world_vertices[p.id] for p in self.guide.parts if not p.is_tool])
         return pts.min(axis=0), pts.max(axis=0)
+
+    def item_points(self) -> np.ndarray:
+        """Distinct vertices of the assembled item (tools left out): what framing must show."""
+        if self._item_points is None:
+            pts = np.concatenate([self.world_vertices[p.id] for p in self.guide.parts if not p.is_tool])
+            self._item_points = np.unique(pts.round(5), axis=0)
+        return self._item_points
 
     def assembled_dimensions_cm(self) -> tuple[float, float, float]:
         lo, hi = self.assembled_bounds()
@@ -266,21 +278,71 @@ class StepScene:
 
     def camera(self, step: int, width: int, height: int, *, yaw_offset: float = 0.0,
                pitch_offset: float = 0.0, zoom: float = 1.0, fov_deg: float = 40.0) -> Camera:
-        """Orbit camera framing the step's whole animation; offsets are the user's orbit."""
+        """Orbit camera on the step; offsets are the user's orbit, ``zoom`` > 1 moves in.
+
+        The view fits everything the step animates (exploded parts included) but never backs off
+        so far that the assembled item fills less than ``MIN_FILL`` of the view's width or height:
+        a customer must see the furniture, not a speck among flying screws.  Parts that start far
+        out may then begin just outside the frame and fly in.
+        """
         yaw, pitch = self.default_view(step)
+        yaw, pitch = yaw + yaw_offset, pitch + pitch_offset
         lo, hi = self.step_bounds(step)
+        a_lo, a_hi = self.assembled_bounds()
+        lo, hi = np.minimum(lo, a_lo), np.maximum(hi, a_hi)
         center = (lo + hi) / 2
         fy = (height / 2) / math.tan(math.radians(fov_deg) / 2)
-        probe = orbit_camera(center, 1.0, yaw + yaw_offset, pitch + pitch_offset, width, height, fy)
-        rot = probe.extrinsic[:3, :3]
-        corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
-        rel = (corners - center) @ rot.T  # camera-axis components relative to the centre
-        margin = 0.88
-        tan_x, tan_y = margin * (width / 2) / fy, margin * (height / 2) / fy
-        need = max(float(np.max(np.abs(rel[:, 0]) / tan_x - rel[:, 2])),
-                   float(np.max(np.abs(rel[:, 1]) / tan_y - rel[:, 2])), 1e-3)
-        dist = max(need / max(zoom, 0.05), 0.3 * float(np.max(np.linalg.norm(rel, axis=1))))
-        return orbit_camera(center, dist, yaw + yaw_offset, pitch + pitch_offset, width, height, fy)
+        item = self.item_points()
+        dist = _fit_distance(_corners(lo, hi), center, yaw, pitch, width, height, fy)
+        if _fill(item, orbit_camera(center, dist, yaw, pitch, width, height, fy)) < MIN_FILL:
+            center = (a_lo + a_hi) / 2  # centre the furniture; far-flung parts fly in from the edge
+            near = _fit_distance(item, center, yaw, pitch, width, height, fy)
+            far = max(near, _fit_distance(_corners(lo, hi), center, yaw, pitch, width, height, fy))
+            for _ in range(30):  # the fill falls as the camera backs off: bisect for MIN_FILL
+                mid = (near + far) / 2
+                if _fill(item, orbit_camera(center, mid, yaw, pitch, width, height, fy)) >= MIN_FILL:
+                    near = mid
+                else:
+                    far = mid
+            dist = near
+        probe = orbit_camera(center, 1.0, yaw, pitch, width, height, fy)
+        radius = float(np.max(np.linalg.norm((_corners(lo, hi) - center) @ probe.extrinsic[:3, :3].T, axis=1)))
+        dist = max(dist / max(zoom, 0.05), 0.3 * radius)
+        return orbit_camera(center, dist, yaw, pitch, width, height, fy)
+
+
+#: Share of the view's width or height the assembled item fills at the default zoom (issue 23).
+MIN_FILL = 0.62
+#: Share of the view a fitted box may use; the rest is a margin so nothing touches the edge.
+FIT_MARGIN = 0.88
+
+
+def _corners(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    return np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
+
+
+def _fit_distance(corners: np.ndarray, center: np.ndarray, yaw: float, pitch: float,
+                  width: int, height: int, fy: float) -> float:
+    """Smallest orbit distance at which ``corners`` lie inside the view's margin."""
+    rot = orbit_camera(center, 1.0, yaw, pitch, width, height, fy).extrinsic[:3, :3]
+    rel = (corners - center) @ rot.T  # camera-axis components relative to the centre
+    tan_x, tan_y = FIT_MARGIN * (width / 2) / fy, FIT_MARGIN * (height / 2) / fy
+    return max(float(np.max(np.abs(rel[:, 0]) / tan_x - rel[:, 2])),
+               float(np.max(np.abs(rel[:, 1]) / tan_y - rel[:, 2])), 1e-3)
+
+
+def view_fill(corners: np.ndarray, camera: Camera) -> float:
+    """Larger of the width and height shares of the view that ``corners``' on-screen box covers."""
+    return _fill(corners, camera)
+
+
+def _fill(corners: np.ndarray, camera: Camera) -> float:
+    uv = camera.project(corners)
+    if np.isnan(uv).any():
+        return 1.0  # the camera is inside the box: it fills the view
+    u0, v0 = np.clip(uv.min(axis=0), 0, (camera.width, camera.height))
+    u1, v1 = np.clip(uv.max(axis=0), 0, (camera.width, camera.height))
+    return float(max((u1 - u0) / camera.width, (v1 - v0) / camera.height))
 
 
 def orbit_camera(center: np.ndarray, dist: float, yaw_deg: float, pitch_deg: float,

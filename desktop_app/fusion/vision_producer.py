@@ -2,9 +2,11 @@
 
 The only vision module that knows the fusion types (it is the adapter between the two).
 Parts in view suggest the customer wants assembly help, with a confidence that grows with how
-well the parts fit a guide step; the product and step they point at become entity claims the
-dialogue manager already understands ("product", "guide_step").  A guide QR code is its own,
-near-certain ``qr`` hypothesis: printed codes do not misread the way detections do.
+well the parts fit a guide step; the product and step become entity claims the dialogue manager
+already understands ("product", "guide_step") only when the reading *claims* them
+(``Verdict.CLAIMED``): an unsure reading names no product, so nothing downstream acts on a guess.
+A guide QR code is its own, near-certain ``qr`` hypothesis: printed codes do not misread the way
+detections do.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from desktop_app.fusion.hypothesis import Detection, EntityClaim, Hypothesis, Modality, VisionPayload
 from desktop_app.fusion.producers import HypothesisProducer
 from desktop_app.nlu.types import EntityKind, Intent
-from desktop_app.vision.meaning import VisionReading
+from desktop_app.vision.meaning import Verdict, VisionReading
 
 
 def vision_payload(reading: VisionReading) -> VisionPayload:
@@ -47,7 +49,7 @@ class VisionProducer(HypothesisProducer[VisionReading]):
             fit = item.focus.score if item.focus is not None else 0.0
             help_p = min(0.95, 0.55 + 0.4 * fit)  # parts held up to the camera: most likely assembly help
             entities: list[EntityClaim] = []
-            if item.focus is not None and not item.guide_codes:
+            if item.focus is not None and item.verdict is Verdict.CLAIMED and not item.judgement.by_qr:
                 conf = round(top_conf * (0.5 + 0.5 * fit), 4)
                 entities.append(EntityClaim(EntityKind.PRODUCT.value, item.focus.product_id, conf))
                 entities.append(EntityClaim(EntityKind.GUIDE_STEP.value, str(item.focus.step), round(conf * fit, 4)))

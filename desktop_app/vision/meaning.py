@@ -4,7 +4,15 @@ Each guide step needs a multiset of detector classes (its placed parts and tools
 same rule the training data used).  The parts in view are compared with every step as multisets
 (weighted Jaccard: shared count over combined count), so "2 legs and 2 dowels" points at the
 stool's first step rather than the side table's, whose legs come without dowels.  A guide QR
-code in view, or the step the customer is already on, fixes the step instead of guessing it.
+code in view fixes the step instead of guessing it.
+
+Abstention: a product and step are *claimed* only on strong evidence — a guide QR code, or
+several confident parts that fit one product's step clearly better than any other product's
+(:data:`CLAIM_RULE`, calibrated on held-out images by ``benchmarks/vision_abstain.py``).  Anything
+weaker is ``UNSURE`` (the top two products are offered, never chosen) or ``NO_PARTS``.  Each frame
+is judged on its own: the step the customer is on (``current``) may refine the step of a product
+the evidence already names, but never names a product by itself — that carry-over called every
+later photo "step 7 of the stool", even a flower.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,6 +61,48 @@ class PartNeed:
         return max(0, self.needed - self.seen)
 
 
+class Verdict(Enum):
+    """What one frame says about which product is in front of the camera."""
+
+    CLAIMED = "claimed"  # a product and step, from a guide QR code or strong parts evidence
+    UNSURE = "unsure"  # parts seen, but they do not single out one product's step
+    NO_PARTS = "no_parts"  # no confident part and no guide code
+
+
+@dataclass(frozen=True)
+class ClaimRule:
+    """How strong the parts evidence must be to name a product and step without a QR code.
+
+    ``part_conf``: a detection below it is not a part seen at all.  ``min_parts``: how many of
+    the parts seen the best step uses.  ``min_score``: multiset overlap with that step.
+    ``min_margin``: how much better it fits than the best step of any other product.
+    ``min_mean_conf``: mean confidence of the parts seen.
+    """
+
+    part_conf: float
+    min_parts: int
+    min_score: float
+    min_margin: float
+    min_mean_conf: float
+
+
+#: Calibrated by ``benchmarks/vision_abstain.py --calibrate`` on its calibration split only
+#: (renders of every guide step from sprite bank seed 9101 and layout seeds 11000+, QR photos
+#: with seed 9101, and the calibration negatives listed in docs/vision.md); the smallest
+#: thresholds with no claim on a calibration negative, each raised one grid notch as margin.
+CLAIM_RULE = ClaimRule(part_conf=0.6, min_parts=3, min_score=0.6, min_margin=0.15, min_mean_conf=0.8)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The verdict of one frame: the claimed step, or the candidates it could not choose between."""
+
+    verdict: Verdict
+    claim: GuideMatch | None = None  # CLAIMED only
+    candidates: tuple[GuideMatch, ...] = ()  # UNSURE: the two products that fit best (may be fewer)
+    by_qr: bool = False  # the claim came from a guide QR code
+
+
 @dataclass(frozen=True)
 class VisionReading:
     """Everything one frame or photo says, ready for a reply or the fusion core."""
@@ -63,17 +114,24 @@ class VisionReading:
     needs: tuple[PartNeed, ...] = ()
     guide_codes: tuple[GuideCode, ...] = ()
     qr_payloads: tuple[str, ...] = field(default=())
+    judgement: Judgement = Judgement(Verdict.NO_PARTS)
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.judgement.verdict
 
     def summary(self, language: str = "en") -> str:
         zh = language == "zh"
         names = CLASS_NAMES_ZH if zh else CLASS_NAMES_EN
         if not self.seen and self.focus is None:
-            return "画面中没有识别到家具零件。" if zh else "I can't see any furniture parts."
+            return NO_PARTS_TEXT[1] if zh else NO_PARTS_TEXT[0]
         parts = []
         if self.seen:
             seen = "、".join(f"{n} 个{names[l]}" for l, n in self.seen) if zh else \
                 ", ".join(f"{n} {names[l] if n == 1 else _PLURAL_EN.get(l, names[l] + 's')}" for l, n in self.seen)
             parts.append(f"我看到 {seen}。" if zh else f"I see {seen}.")
+        if self.focus is None and self.judgement.verdict is Verdict.UNSURE:
+            parts.append(unsure_text(self.judgement.candidates, language))
         if self.focus is not None:
             f = self.focus
             parts.append(f"这是「{f.name.zh}」（{f.product_id}）第 {f.step} 步的零件。" if zh
@@ -87,6 +145,27 @@ class VisionReading:
             elif self.needs:
                 parts.append("这一步的零件都齐了。" if zh else "Everything this step needs is in view.")
         return " ".join(parts)
+
+
+#: What a frame without a confident part or guide code is answered with (en, zh).
+NO_PARTS_TEXT = ("I don't see furniture parts.", "画面中没有识别到家具零件。")
+
+
+def candidate_label(match: GuideMatch, language: str) -> str:
+    """A candidate as a chip says it: "Birch 3-tier bookshelf, step 9" / "桦木三层书架 第 9 步"."""
+    return f"{match.name.zh} 第 {match.step} 步" if language == "zh" else f"{match.name.en}, step {match.step}"
+
+
+def unsure_text(candidates: tuple[GuideMatch, ...], language: str) -> str:
+    """"I can't tell which product these parts belong to", naming the candidates if any."""
+    zh = language == "zh"
+    if not candidates:
+        return "我无法确定这些零件属于哪件商品。" if zh else "I can't tell which product these parts belong to."
+    if zh:
+        return "我无法确定这些零件属于哪件商品，可能是" + "或".join(f"「{candidate_label(c, 'zh')}」"
+                                                        for c in candidates) + "。"
+    return "I can't tell which product these parts belong to: maybe the " + \
+        " or the ".join(candidate_label(c, "en") for c in candidates) + "."
 
 
 class GuideIndex:
@@ -125,13 +204,16 @@ def _overlap(seen: Counter[str], need: dict[str, int]) -> float:
 
 def interpret(detections: tuple[PartDetection, ...] | list[PartDetection], index: GuideIndex, *,
               current: GuideCode | None = None, qr_payloads: tuple[str, ...] = (),
-              guide_codes: tuple[GuideCode, ...] = (), min_confidence: float = 0.4) -> VisionReading:
-    """Read a frame: what is seen, which guides and steps it fits, what the focus step lacks.
+              guide_codes: tuple[GuideCode, ...] = (), min_confidence: float = 0.4,
+              rule: ClaimRule = CLAIM_RULE) -> VisionReading:
+    """Read one frame: what is seen, which guides and steps it fits, and whether that is a claim.
 
-    ``current`` is the step the customer is on (from the guide player); a guide QR code in
-    ``guide_codes`` takes precedence, since the customer is pointing at it now.
+    ``current`` is the step the customer is on (from the guide player): it picks the step only
+    when this frame's own evidence already claims that product.  A guide QR code in
+    ``guide_codes`` is a claim of its own (the customer is pointing at it now).
     """
-    kept = tuple(d for d in detections if d.confidence >= min_confidence)
+    floor = max(min_confidence, rule.part_conf)
+    kept = tuple(d for d in detections if d.confidence >= floor)
     seen = Counter(d.label for d in kept)
     best: dict[str, GuideMatch] = {}
     for sp in index.steps:
@@ -139,16 +221,64 @@ def interpret(detections: tuple[PartDetection, ...] | list[PartDetection], index
         if score > 0 and (sp.product_id not in best or score > best[sp.product_id].score):
             best[sp.product_id] = GuideMatch(sp.product_id, index.guides[sp.product_id].name, sp.step, round(score, 4))
     matches = tuple(sorted(best.values(), key=lambda m: (-m.score, m.product_id)))
-    anchor = guide_codes[0] if guide_codes else current
-    focus: GuideMatch | None = matches[0] if matches else None
-    if anchor is not None and anchor.product_id in index.guides:
-        anchor_parts = index.step_parts(anchor.product_id, anchor.step)
-        score = _overlap(seen, dict(anchor_parts.counts)) if anchor_parts else 0.0
-        focus = GuideMatch(anchor.product_id, index.guides[anchor.product_id].name, anchor.step, round(score, 4))
+    judgement = judge(kept, _options(seen, index), index, tuple(c for c in guide_codes if c.product_id in index.guides),
+                      rule)
+    focus = judgement.claim
+    if focus is not None and not judgement.by_qr and current is not None and current.product_id == focus.product_id:
+        here = index.step_parts(current.product_id, current.step)
+        score = _overlap(seen, dict(here.counts)) if here else 0.0
+        if score > 0:  # the parts belong to the step on screen too: "what is missing" refers to it
+            focus = GuideMatch(current.product_id, focus.name, current.step, round(score, 4))
     needs: tuple[PartNeed, ...] = ()
     if focus is not None:
         focus_parts = index.step_parts(focus.product_id, focus.step)
         if focus_parts is not None:
             needs = tuple(PartNeed(label, count, seen.get(label, 0)) for label, count in focus_parts.counts)
     ordered_seen = tuple(sorted(seen.items(), key=lambda kv: (-kv[1], kv[0])))
-    return VisionReading(kept, ordered_seen, matches, focus, needs, tuple(guide_codes), tuple(qr_payloads))
+    return VisionReading(kept, ordered_seen, matches, focus, needs, tuple(guide_codes), tuple(qr_payloads), judgement)
+
+
+def _options(seen: Counter[str], index: GuideIndex) -> tuple[GuideMatch, ...]:
+    """Every step the parts fit, best first; steps of one product needing the same parts count once
+    (the stool's steps 1 and 3 cannot be told apart, and need not be)."""
+    ranked = sorted(((round(_overlap(seen, dict(sp.counts)), 4), sp) for sp in index.steps),
+                    key=lambda t: (-t[0], t[1].product_id, t[1].step))
+    out: dict[tuple[str, tuple[tuple[str, int], ...]], GuideMatch] = {}
+    for score, sp in ranked:
+        if score > 0 and (sp.product_id, sp.counts) not in out:
+            out[(sp.product_id, sp.counts)] = GuideMatch(sp.product_id, index.guides[sp.product_id].name, sp.step, score)
+    return tuple(out.values())
+
+
+def judge(kept: tuple[PartDetection, ...], matches: tuple[GuideMatch, ...], index: GuideIndex,
+          guide_codes: tuple[GuideCode, ...], rule: ClaimRule = CLAIM_RULE) -> Judgement:
+    """CLAIMED, UNSURE or NO_PARTS for one frame's confident parts and guide codes.
+
+    ``matches``: every step the parts fit, best first, one per distinct parts list; the best must
+    fit clearly better than the next, whether that is another product or another step.
+    """
+    if guide_codes:
+        code = guide_codes[0]
+        here = index.step_parts(code.product_id, code.step)
+        score = _overlap(Counter(d.label for d in kept), dict(here.counts)) if here else 0.0
+        return Judgement(Verdict.CLAIMED, GuideMatch(code.product_id, index.guides[code.product_id].name, code.step,
+                                                     round(score, 4)), by_qr=True)
+    if not kept:
+        return Judgement(Verdict.NO_PARTS)
+    top = matches[0] if matches else None
+    if top is not None and strong(kept, top, matches[1].score if len(matches) > 1 else 0.0, index, rule):
+        return Judgement(Verdict.CLAIMED, top)
+    return Judgement(Verdict.UNSURE, candidates=matches[:2])
+
+
+def strong(kept: tuple[PartDetection, ...], top: GuideMatch, runner_up: float, index: GuideIndex,
+           rule: ClaimRule = CLAIM_RULE) -> bool:
+    """Whether the parts seen single out ``top``'s step (see :class:`ClaimRule`)."""
+    step = index.step_parts(top.product_id, top.step)
+    if step is None:
+        return False
+    seen = Counter(d.label for d in kept)
+    used = sum(min(seen[label], count) for label, count in step.counts)
+    mean_conf = sum(d.confidence for d in kept) / len(kept)
+    return (used >= rule.min_parts and top.score >= rule.min_score and top.score - runner_up >= rule.min_margin
+            and mean_conf >= rule.min_mean_conf)

@@ -27,6 +27,22 @@ class QrCode:
     payload: str
     corners: tuple[tuple[float, float], ...]  # four (x, y) in the frame
 
+    def covers(self, box: tuple[float, float, float, float], *, quiet_zone: float = 0.3) -> bool:
+        """Whether a detection box lies on this code (its centre, or most of it, within the code
+        grown by ``quiet_zone`` of its size): the printed squares look like parts to the detector."""
+        pts = np.asarray(self.corners, dtype=np.float64).reshape(-1, 2)
+        centre = pts.mean(axis=0)
+        grown = centre + (pts - centre) * (1.0 + quiet_zone)
+        x1, y1, x2, y2 = box
+        inside = cv2.pointPolygonTest(grown.astype(np.float32), ((x1 + x2) / 2, (y1 + y2) / 2), False) >= 0
+        if inside:
+            return True
+        gx1, gy1 = grown.min(axis=0)
+        gx2, gy2 = grown.max(axis=0)
+        overlap = max(0.0, min(x2, gx2) - max(x1, gx1)) * max(0.0, min(y2, gy2) - max(y1, gy1))
+        area = max(1e-6, (x2 - x1) * (y2 - y1))
+        return bool(overlap / area >= 0.5)
+
     @property
     def guide(self) -> GuideCode | None:
         """The guide and step this code opens, or None for any other QR code."""

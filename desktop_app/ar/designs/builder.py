@@ -40,6 +40,7 @@ HARDWARE: dict[str, tuple[str, str, str, str]] = {
     "cam_bolt": ("cam_bolt", "cam_bolt_m6x34", "Cam bolt M6x34", "偏心连接杆 M6x34"),
     "screw30": ("screw", "screw_4x30", "Wood screw 4x30 mm", "木螺丝 4x30 毫米"),
     "screw16": ("screw", "screw_4x16", "Wood screw 4x16 mm", "木螺丝 4x16 毫米"),
+    "nail": ("nail", "nail_2x20", "Panel nail 2x20 mm", "背板钉 2x20 毫米"),
     "bolt": ("bolt", "bolt_m6x50", "Hex socket bolt M6x50", "内六角螺栓 M6x50"),
     "shelf_pin": ("shelf_pin", "shelf_pin_5", "Shelf pin 5 mm", "层板托 5 毫米"),
     "bracket": ("bracket", "bracket_30", "Steel angle bracket", "钢制角码"),
@@ -49,6 +50,7 @@ HARDWARE: dict[str, tuple[str, str, str, str]] = {
 HARDWARE_MESHES = {
     "dowel_8x30": hw.dowel, "cam_lock_15": hw.cam_lock, "cam_bolt_m6x34": hw.cam_bolt,
     "screw_4x30": hw.screw, "screw_4x16": lambda: hw.screw(4, 16, 8), "bolt_m6x50": hw.socket_bolt,
+    "nail_2x20": lambda: hw.screw(2, 20, 5),
     "shelf_pin_5": hw.shelf_pin, "bracket_30": hw.corner_bracket, "allen_key_4": hw.allen_key,
     "screwdriver": hw.screwdriver,
 }
@@ -76,6 +78,16 @@ class DesignBuilder:
         center = vec3((c + s / 2) * CM for c, s in zip(min_corner_cm, size_cm))
         self.parts.append(Part(pid, name, kind, f"meshes/{key}.ply", "m", (1.0, 1.0, 1.0),
                                Pose(center, (1.0, 0.0, 0.0, 0.0)), self.wood))
+        return pid
+
+    def beam(self, pid: str, name: Text, kind: str, size_cm: tuple[float, float, float],
+             center_cm: tuple[float, float, float], quat: tuple[float, float, float, float]) -> str:
+        """A board turned by ``quat`` about its centre (a leaning ladder rail, a sloped backrest)."""
+        key = "board_" + "x".join(f"{s:g}" for s in size_cm).replace(".", "p")
+        if key not in self.meshes:
+            self.meshes[key] = hw.box(*(s * CM for s in size_cm))
+        self.parts.append(Part(pid, name, kind, f"meshes/{key}.ply", "m", (1.0, 1.0, 1.0),
+                               Pose(vec3(c * CM for c in center_cm), quat), self.wood))
         return pid
 
     def hardware(self, spec: str, center_cm: tuple[float, float, float],

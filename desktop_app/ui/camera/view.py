@@ -10,6 +10,7 @@ the frame.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -84,8 +85,15 @@ class _Bridge(QObject):
     ended = Signal()
 
 
+def photo_digest(frame: np.ndarray) -> str:
+    """Identity of a photo's pixels: the same photo opened twice is recognised (and answered once)."""
+    data = np.ascontiguousarray(frame)
+    return hashlib.blake2b(data.data, digest_size=16, person=str(data.shape).encode()[:16]).hexdigest()
+
+
 class CameraView(QWidget):
     detections = Signal(object)  # VisionReading of the newest analysed frame or photo
+    analysed = Signal(object, str)  # the same VisionReading, with its photo's digest ("" for a live frame)
     qr_scanned = Signal(str)  # a QR payload, once each time a code comes into view
 
     def __init__(self, analyzer: FrameAnalyzer | None = None, *, language: str = "zh",
@@ -105,6 +113,7 @@ class CameraView(QWidget):
         self._reading: VisionReading | None = None
         self._current: GuideCode | None = None
         self._qr_seen: dict[str, float] = {}
+        self._photo_digest = ""
         self.preview_fps = 0.0
         self.frames_shown = 0
         self.last_image: QImage | None = None
@@ -130,9 +139,19 @@ class CameraView(QWidget):
         self.photo_button.clicked.connect(self._choose_photo)
         self.preview = QLabel(_t(lang, "Start the camera, or drop a photo here", "打开摄像头，或把照片拖到这里"))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setWordWrap(True)
         self.preview.setMinimumSize(320, 240)
         self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.preview.setStyleSheet("background:#202020;color:#d0d0d0;border-radius:6px;")
+        if not cameras:
+            # No device: say what still works instead of a black box and a button that can only fail.
+            self.start_button.setEnabled(False)
+            self.start_button.setToolTip(_t(lang, "No camera is connected", "没有连接摄像头"))
+            self.preview.setText(_t(lang, "No camera found.\nOpen a photo of the parts or the manual's QR code, "
+                                          "or drop it here.",
+                                    "未找到摄像头。\n可以打开零件或说明书二维码的照片，或直接拖到这里。"))
+            self.preview.setStyleSheet("background:#f4f5f7;color:#3b424b;border:1px dashed #c9ced6;"
+                                       "border-radius:6px;font-size:15px;padding:16px;")
         self.status = QLabel("")
         self.status.setWordWrap(True)
         controls = QHBoxLayout()
@@ -156,8 +175,12 @@ class CameraView(QWidget):
         return self._analyzer
 
     def set_current_step(self, code: GuideCode | None) -> None:
-        """The guide step the customer is on; "what is missing" refers to it."""
+        """The guide step the customer is on; "what is missing" refers to it (never which product)."""
         self._current = code
+
+    @property
+    def current_step(self) -> GuideCode | None:
+        return self._current
 
     def _analyse(self, frame: np.ndarray, live: bool = True) -> VisionReading:
         with self._analysis_lock:  # camera and photo threads share one detector and QR scanner
@@ -236,7 +259,11 @@ class CameraView(QWidget):
         self._display(frame)
         self._set_status(_t(self.language, "Looking at the photo…", "正在识别照片…"))
 
+        digest = photo_digest(frame)
+
         def done(reading: VisionReading) -> None:
+            # photos are read in order; each result goes with its own pixels and digest
+            self._photo_frame, self._photo_digest = frame, digest
             self._take_result(-1, reading)
             self._photo_finished()
 
@@ -275,6 +302,7 @@ class CameraView(QWidget):
             self._display(self._photo_frame)
             self._set_status(self._describe(""))
         self.detections.emit(reading)
+        self.analysed.emit(reading, self._photo_digest if index == -1 else "")
         now = time.monotonic()
         for payload in reading.qr_payloads:
             last = self._qr_seen.get(payload)

@@ -13,9 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QMouseEvent, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,68 +31,10 @@ from PySide6.QtWidgets import (
 
 from desktop_app.ar.player import SPEEDS, GuidePlayer, StepTiming
 from desktop_app.ar.voice_commands import apply_command, parse_command
-from desktop_app.core.errors import AppError
 from desktop_app.core.guide_format import Guide
-
-if TYPE_CHECKING:  # Open3D loads on the render thread, on first use
-    from desktop_app.ar.renderer import OffscreenRenderer
-    from desktop_app.ar.scene import StepScene
+from desktop_app.ui.guide.render_worker import RenderWorker
 
 log = logging.getLogger(__name__)
-
-
-class RenderWorker(QObject):
-    """Lives on the render thread; owns the renderer and the loaded scene."""
-
-    opened = Signal(object)  # Guide
-    frame_ready = Signal(QImage, int)
-    failed = Signal(str)
-
-    def __init__(self, width: int, height: int) -> None:
-        super().__init__()
-        self._size = (width, height)
-        self._renderer: OffscreenRenderer | None = None
-        self._scene: StepScene | None = None
-
-    @Slot(str)
-    def open_guide(self, path: str) -> None:
-        from desktop_app.ar.renderer import OffscreenRenderer
-        from desktop_app.ar.scene import StepScene, load_meshes
-        from desktop_app.core.guide_format import load_guide
-
-        try:
-            guide = load_guide(path)
-            scene = StepScene(guide, load_meshes(guide, Path(path)))
-            if self._renderer is None:
-                self._renderer = OffscreenRenderer(*self._size)
-            self._renderer.set_scene(scene)
-        except AppError as exc:
-            self.failed.emit(exc.message)
-            return
-        self._scene = scene
-        self.opened.emit(guide)
-
-    @Slot(int, float, float, float, float, int)
-    def render(self, step: int, t: float, yaw: float, pitch: float, zoom: float, request: int) -> None:
-        if self._scene is None or self._renderer is None:
-            return
-        w, h = self._size
-        try:
-            camera = self._scene.camera(step, w, h, yaw_offset=yaw, pitch_offset=pitch, zoom=zoom)
-            rgb = self._renderer.render(self._scene.frame(step, t), camera)
-        except (RuntimeError, ValueError, IndexError) as exc:  # keep the GUI alive; report instead
-            log.exception("render failed")
-            self.failed.emit(f"render failed: {exc}")
-            return
-        image = QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-        self.frame_ready.emit(image, request)
-
-    @Slot()
-    def close(self) -> None:
-        if self._renderer is not None:
-            self._renderer.close()
-            self._renderer = None
-        self._scene = None
 
 
 class _View(QLabel):
@@ -183,6 +124,9 @@ class GuidePlayerWidget(QWidget):
         self.status.setWordWrap(True)
         self.step_list = QListWidget()
         self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.step_list.setWordWrap(True)  # long step titles wrap; the list never scrolls sideways
+        self.step_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.step_list.setMinimumWidth(180)
         self.step_list.currentRowChanged.connect(self._on_row)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -200,9 +144,10 @@ class GuidePlayerWidget(QWidget):
                              (self.replay_button, self.replay), (self.play_all_button, self.play_all)):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(slot)
+        self.speed_label = QLabel(self._t("Speed", "速度"))
         controls = QHBoxLayout()
         for w in (self.prev_button, self.replay_button, self.play_all_button, self.next_button,
-                  QLabel(self._t("Speed", "速度")), self.speed):
+                  self.speed_label, self.speed):
             controls.addWidget(w)
         side = QVBoxLayout()
         side.addWidget(self.title)
@@ -224,6 +169,27 @@ class GuidePlayerWidget(QWidget):
             w.setEnabled(on)
 
     # ------------------------------------------------------------------ public API
+    def set_language(self, language: str) -> None:
+        """Switch every word of the player live: controls, title, step list and the current step."""
+        if language == self.language:
+            return
+        self.language = language
+        for button, en, zh in ((self.prev_button, "◀ Previous", "◀ 上一步"), (self.next_button, "Next ▶", "下一步 ▶"),
+                               (self.replay_button, "Replay", "重播"), (self.play_all_button, "Play all", "全部播放")):
+            button.setText(self._t(en, zh))
+        self.speed_label.setText(self._t("Speed", "速度"))
+        if self.guide is None:
+            return
+        self.title.setText(self.guide.name.get(language))
+        self.step_list.blockSignals(True)
+        for n, step in enumerate(self.guide.steps):
+            item = self.step_list.item(n)
+            if item is not None:
+                item.setText(f"{n + 1}. {step.instruction.get(language)}")
+        self.step_list.blockSignals(False)
+        if self.player is not None:
+            self._show_step_text(self.player.step)
+
     def open_guide(self, path: Path | str) -> None:
         """Start loading a guide directory; the view updates when the render thread is done."""
         self.status.setText(self._t("Opening guide…", "正在打开安装指南…"))
@@ -324,6 +290,15 @@ class GuidePlayerWidget(QWidget):
         self.step_list.blockSignals(True)
         self.step_list.setCurrentRow(step)
         self.step_list.blockSignals(False)
+        self._show_step_text(step)
+        self.prev_button.setEnabled(step > 0)
+        self.next_button.setEnabled(step + 1 < len(self.guide.steps))
+        self._update_progress()
+        self.step_changed.emit(step)
+        self._mark_dirty()
+
+    def _show_step_text(self, step: int) -> None:
+        assert self.guide is not None
         s = self.guide.steps[step]
         text = s.instruction.get(self.language)
         if s.cautions:
@@ -331,11 +306,6 @@ class GuidePlayerWidget(QWidget):
         self.instruction.setText(text)
         self.step_label.setText(self._t(f"Step {step + 1} of {len(self.guide.steps)}",
                                         f"第 {step + 1} 步，共 {len(self.guide.steps)} 步"))
-        self.prev_button.setEnabled(step > 0)
-        self.next_button.setEnabled(step + 1 < len(self.guide.steps))
-        self._update_progress()
-        self.step_changed.emit(step)
-        self._mark_dirty()
 
     def _on_row(self, row: int) -> None:
         if self.player and row >= 0 and row != self.player.step:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QTabBar, QTabWidget, QWidget
 
-from desktop_app.ar.voice_commands import parse_command
+from desktop_app.ar.voice_commands import check_command, parse_command
 from desktop_app.dialogue.reply import GuideOffer
 
 if TYPE_CHECKING:
@@ -189,6 +189,16 @@ class GuideTabs(QObject):
 
     # -- commands ----------------------------------------------------------------------------
 
+    def set_language(self, language: str) -> None:
+        """Every open guide switches live, and its tab names the product in the new language."""
+        self.language = language
+        for widget in self.widgets.values():
+            widget.set_language(language)
+            index = self.side.indexOf(widget)
+            if widget.guide is not None and index >= 0:
+                name = widget.guide.name.get(language)
+                self.side.setTabText(index, f"3D 指引 · {name}" if language == "zh" else f"3D guide · {name}")
+
     @property
     def loading(self) -> bool:
         """A guide the customer opened is still being prepared."""
@@ -203,14 +213,46 @@ class GuideTabs(QObject):
         return self.widgets.get(self.last_used or "")
 
     def handle_command(self, text: str) -> bool:
-        """Run a short player command ("next step", "下一步") on the active guide; False otherwise."""
+        """Run a short player command ("next step", "下一步", "第三步") on the active guide; False otherwise.
+
+        A step the guide does not have gets a one-line answer under the player rather than a
+        silent no.  A command given while the guide is still opening is done once its first step
+        is shown (otherwise the opening jump to the offered step would undo "第三步").
+        """
         widget = self.active()
-        if widget is None or not is_short_command(text):
+        cmd = parse_command(text)
+        if widget is None or cmd is None or not is_short_command(text):
             return False
-        done = widget.handle_voice(text)
-        if not done:
+        sku = next((s for s, w in self.widgets.items() if w is widget), None)
+        if self._showing(widget, sku):
+            self._run(widget, text)
+            return True  # a command while a guide is open is never a question for the assistant
+
+        def when_open(_step: int) -> None:
+            if self._showing(widget, sku):
+                widget.step_changed.disconnect(when_open)
+                self._run(widget, text)
+
+        widget.step_changed.connect(when_open)
+        return True
+
+    @staticmethod
+    def _showing(widget: GuidePlayerWidget, sku: str | None) -> bool:
+        """``widget`` has finished opening ``sku``'s guide (not the warm-up guide of a spare)."""
+        return not widget.loading and widget.guide is not None and widget.guide.product_id == sku
+
+    def _run(self, widget: GuidePlayerWidget, text: str) -> None:
+        cmd = parse_command(text)
+        if cmd is None or widget.guide is None:
+            return
+        problem = check_command(cmd, len(widget.guide.steps))
+        if problem is not None:
+            widget.status.setText(problem.localized(self.language))
+            log.info("guide command asked for step %d of %d", problem.asked, problem.step_count)
+            return
+        widget.status.setText("")
+        if not widget.handle_voice(text):
             log.info("guide command understood but not possible here (first/last step?)")
-        return True  # a command while a guide is open is never a question for the assistant
 
     # -- closing -----------------------------------------------------------------------------
 

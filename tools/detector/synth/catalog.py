@@ -27,10 +27,19 @@ class MeshAsset:
     triangles: np.ndarray  # (m, 3) int
 
 
-def mesh_assets(models_dir: Path = DEFAULT_MODELS_DIR) -> list[MeshAsset]:
-    """Distinct meshes of every guide (by file content and scale), sorted for determinism."""
+#: The guides whose meshes the committed detector (stage 11) was trained on. Its held-out sample must
+#: be drawn from the same meshes to reproduce ``metrics.json``; a retrain on more guides changes this
+#: (pass ``products=None`` for every guide) together with the committed weights and metrics.
+TRAINED_ON = frozenset({"FUR-SHELF-3T", "FUR-STOOL-01", "FUR-TABLE-SIDE"})
+
+
+def mesh_assets(models_dir: Path = DEFAULT_MODELS_DIR,
+                products: frozenset[str] | None = TRAINED_ON) -> list[MeshAsset]:
+    """Distinct meshes of the guides (by file content and scale), sorted for determinism."""
     seen: dict[tuple[str, tuple[float, ...]], MeshAsset] = {}
-    for guide, guide_dir in load_guides(models_dir).values():
+    for product, (guide, guide_dir) in load_guides(models_dir).items():
+        if products is not None and product not in products:
+            continue
         for part in guide.parts:
             path = guide_dir / part.mesh
             key = (path.name, tuple(part.scale))  # same file name = same design across guides

@@ -6,9 +6,11 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from desktop_app.cli import main
+from desktop_app.core.crypto import StoreKeys
 from desktop_app.service.fairness import Exposure, audit
 from desktop_app.store.db import Database
 from desktop_app.store.schema import Customer, Product
@@ -60,6 +62,7 @@ class _FixedRecommender:
 @pytest.fixture
 def small_store(tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'small.sqlite3'}")
+    db.bind_keys(StoreKeys.from_key(Fernet.generate_key()))  # customers' names and phones are encrypted
     db.prepare()
     with db.session() as s:
         for sku, (brand, origin, price, stock) in _PRODUCTS.items():

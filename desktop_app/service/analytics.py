@@ -1,23 +1,50 @@
-"""Merchant figures computed from the turn records: resolution rate and what customers complain about.
+"""Merchant figures computed from the turn records: honest resolution, satisfaction, complaint causes.
 
-A conversation is resolved when it was not handed to a person, the customer never had to
-rephrase, the assistant never had to say it cannot do what was asked, and they did not rate it
-down (1–2 stars).
+A conversation counts as resolved by the assistant only when all of these hold:
+  * it was never handed to a person;
+  * the customer did not have to rephrase: no failed turn (clarify, not found, unsupported) was
+    followed within the next two customer turns by the same request;
+  * it did not end on a failed or unfinished turn (a question left open, a form abandoned);
+  * the customer did not rate it down (1–2 stars).
+Conversations that were only small talk ("hi", "bye") asked for nothing and are not in the
+denominator. Every rate carries its numerator and denominator, so a "96 %" of three
+conversations reads as what it is.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from desktop_app.service.types import Outcome
+from desktop_app.service.complaint_causes import RootCause, root_cause
+from desktop_app.service.types import FAILURES, ComplaintTopic, Outcome
 from desktop_app.store.db import Database
-from desktop_app.store.schema import Conversation, Message
+from desktop_app.store.schema import Complaint, Conversation, Message, OrderItem, Product
+
+#: A failed turn followed by the same request this many customer turns later counts as rephrased.
+REPHRASE_WINDOW = 2
+#: Ratings at or below this are "rated down".
+RATED_DOWN_MAX = 2
+_FAILED = FAILURES | {Outcome.REPHRASED}
+#: Ending on one of these leaves the customer's request open.
+_OPEN_ENDINGS = _FAILED | {Outcome.FORM}
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float:
+        return self.numerator / self.denominator if self.denominator else 0.0
 
 
 @dataclass(frozen=True)
 class ResolutionStats:
+    #: Conversations with at least one request (small talk alone is not counted).
     conversations: int
     resolved: int
     handed_off: int
@@ -25,26 +52,124 @@ class ResolutionStats:
     rated_down: int
     #: Conversations with a request the assistant understood but could not carry out.
     unsupported: int = 0
+    #: Conversations whose last assistant turn failed or left a form open.
+    ended_open: int = 0
+    #: Conversations that were greetings and thanks only (not in the denominator).
+    small_talk_only: int = 0
+    #: Conversations the customer rated (any rating, AI or agent), and the sum of their stars.
+    rated: int = 0
+    rating_sum: int = 0
 
     @property
     def rate(self) -> float:
-        return self.resolved / self.conversations if self.conversations else 0.0
+        return self.resolution.value
+
+    @property
+    def resolution(self) -> Rate:
+        return Rate(self.resolved, self.conversations)
+
+    @property
+    def handoff(self) -> Rate:
+        return Rate(self.handed_off, self.conversations)
+
+    @property
+    def rephrase(self) -> Rate:
+        return Rate(self.rephrased, self.conversations)
+
+    @property
+    def share_rated(self) -> Rate:
+        return Rate(self.rated, self.conversations)
+
+    @property
+    def rated_down_share(self) -> Rate:
+        return Rate(self.rated_down, self.rated)
+
+    @property
+    def satisfaction(self) -> float | None:
+        """Mean stars over the rated conversations; None when nobody rated."""
+        return self.rating_sum / self.rated if self.rated else None
+
+
+@dataclass(frozen=True)
+class _Turn:
+    role: str
+    intent: str | None
+    outcome: str | None
+
+
+def _rephrased(turns: list[_Turn]) -> bool:
+    for i, turn in enumerate(turns):
+        if turn.role != "assistant" or turn.outcome not in _FAILED:
+            continue
+        later = [t for t in turns[i + 1:] if t.role == "customer"][:REPHRASE_WINDOW]
+        if turn.outcome == Outcome.REPHRASED or any(t.intent == turn.intent for t in later):
+            return True
+    return False
 
 
 def resolution_stats(db: Database) -> ResolutionStats:
     with db.session() as s:
-        outcomes: dict[int, set[str]] = {}
-        for conv_id, outcome in s.execute(select(Message.conversation_id, Message.outcome)
-                                          .where(Message.role == "assistant")):
-            outcomes.setdefault(conv_id, set()).add(outcome or "")
-        ratings = dict(s.execute(select(Conversation.id, Conversation.rating)).all())
-    handed = rephrased = down = resolved = unsupported = 0
-    for conv_id, seen in outcomes.items():
-        h, r, u = Outcome.HANDED_OFF in seen, Outcome.REPHRASED in seen, Outcome.UNSUPPORTED in seen
-        d = (ratings.get(conv_id) or 5) <= 2
-        handed += h
-        rephrased += r
-        down += d
-        unsupported += u
-        resolved += not (h or r or d or u)
-    return ResolutionStats(len(outcomes), resolved, handed, rephrased, down, unsupported)
+        turns: dict[int, list[_Turn]] = defaultdict(list)
+        for conv_id, role, intent, outcome in s.execute(
+                select(Message.conversation_id, Message.role, Message.intent, Message.outcome).order_by(Message.id)):
+            turns[conv_id].append(_Turn(role, intent, outcome))
+        ratings = {cid: r for cid, r in s.execute(select(Conversation.id, Conversation.rating)) if r is not None}
+    counts: Counter[str] = Counter()
+    rating_sum = 0
+    for conv_id, conv in turns.items():
+        said = [t.outcome for t in conv if t.role == "assistant"]
+        if not said:
+            continue
+        if all(o == Outcome.SMALL_TALK for o in said) and conv_id not in ratings:
+            counts["small_talk"] += 1
+            continue
+        handed = Outcome.HANDED_OFF in said or any(t.role == "agent" for t in conv)
+        rephrased = _rephrased(conv)
+        ended_open = said[-1] in _OPEN_ENDINGS
+        stars = ratings.get(conv_id)
+        down = stars is not None and stars <= RATED_DOWN_MAX
+        counts.update(conversations=1, handed=handed, rephrased=rephrased, ended_open=ended_open, down=down,
+                      unsupported=Outcome.UNSUPPORTED in said, rated=stars is not None,
+                      resolved=not (handed or rephrased or ended_open or down))
+        rating_sum += stars or 0
+    return ResolutionStats(counts["conversations"], counts["resolved"], counts["handed"], counts["rephrased"],
+                           counts["down"], counts["unsupported"], counts["ended_open"], counts["small_talk"],
+                           counts["rated"], rating_sum)
+
+
+@dataclass(frozen=True)
+class TopicFigures:
+    """One complaint topic: how often, under which root cause, and what it concerned."""
+
+    topic: ComplaintTopic
+    cause: RootCause
+    complaints: int
+    #: Complaints linked to an order (the conversation proved or named it).
+    with_order: int
+    #: SKUs of the linked orders' items, most complained about first, with their counts.
+    products: tuple[tuple[str, int], ...]
+
+
+def complaint_figures(db: Database) -> tuple[TopicFigures, ...]:
+    """Complaints per topic, most frequent first, each linked to its orders' products."""
+    with db.session() as s:
+        rows = s.execute(select(Complaint.id, Complaint.topic, Complaint.order_id)).all()
+        order_ids = {linked for _, _, linked in rows if linked is not None}
+        skus: dict[int, set[str]] = defaultdict(set)
+        if order_ids:
+            for order_id, sku in s.execute(select(OrderItem.order_id, Product.sku).join(Product)
+                                           .where(OrderItem.order_id.in_(order_ids))):
+                skus[order_id].add(sku)
+    by_topic: dict[str, list[int | None]] = defaultdict(list)
+    for _, value, linked in rows:
+        by_topic[value].append(linked)
+    out = []
+    for value, orders in by_topic.items():
+        try:
+            topic = ComplaintTopic(value)
+        except ValueError:
+            topic = ComplaintTopic.OTHER
+        products = Counter(sku for linked in orders if linked is not None for sku in skus[linked])
+        out.append(TopicFigures(topic, root_cause(topic), len(orders), sum(o is not None for o in orders),
+                                tuple(sorted(products.items(), key=lambda p: (-p[1], p[0])))))
+    return tuple(sorted(out, key=lambda t: (-t.complaints, t.topic.value)))

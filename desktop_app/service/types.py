@@ -357,6 +357,7 @@ class ComplaintTopic(StrEnum):
     SERVICE_ATTITUDE = "service_attitude"
     REFUND = "refund"
     ASSEMBLY = "assembly"
+    PRICING = "pricing"  # price drops, fees, coupons that did not apply
     OTHER = "other"
 
 

@@ -5,6 +5,9 @@ that the chat panel turns into cards. The task runner has several workers, so tw
 could otherwise run the dialogue manager on one session at once and interleave its slots; every
 turn of a conversation therefore holds that conversation's lock.
 
+Once a conversation is handed to a person and an agent holds it, the customer's words go to the
+agent instead (``live``, set by the customer's desk link) until the agent hands back or closes.
+
 Typed text, transcripts and camera observations all arrive here. Observations are parked in a
 small list guarded by its own lock (the camera must never wait for a running turn) and handed
 to the assistant at the start of the next turn, or settled alone once their window has passed.
@@ -18,6 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
+
+from desktop_app.ui.chat.resolution import resolved_turn
 
 if TYPE_CHECKING:  # the dialogue stack imports scikit-learn (seconds); the window must not wait for it
     from desktop_app.dialogue.pipeline import Assistant
@@ -35,6 +40,12 @@ MAX_TURN_CHARS = 2_000
 class ChatHandler(Protocol):
     def handle(self, text: str, language: str) -> list[object]:
         """Plain results for one customer message (cards are built from them on the GUI thread)."""
+        ...
+
+
+class LiveRoute(Protocol):
+    def forward(self, ticket_id: int, text: str) -> bool:
+        """Deliver the customer's text to the agent holding the ticket; False when none holds it."""
         ...
 
 
@@ -148,6 +159,12 @@ class _Conversation:
     observed_lock: threading.Lock = field(default_factory=threading.Lock)
     #: Observations that only refresh what the camera keeps seeing: fused with words, never answered alone.
     context_only: list[Hypothesis] = field(default_factory=list)
+    #: The handoff ticket this conversation opened (the desk link polls it; an agent may hold it).
+    ticket_id: int | None = None
+    #: A rating was offered (or the agent path will ask for one): never offered twice.
+    rating_offered: bool = False
+    #: The conversation id to offer a rating for, set by the turn that resolved it, taken by the window.
+    rating_due: int | None = None
 
 
 class AssistantChatHandler:
@@ -162,6 +179,8 @@ class AssistantChatHandler:
         self.customer_code = customer_code
         self.latest_slots: SessionSlots | None = None
         self.warmed = threading.Event()
+        #: Where the customer's words go while an agent holds the conversation (the desk link sets it).
+        self.live: LiveRoute | None = None
 
     @property
     def assistant(self) -> Assistant:
@@ -183,11 +202,20 @@ class AssistantChatHandler:
         finally:
             self.warmed.set()
 
+    @property
+    def ticket_id(self) -> int | None:
+        """The handoff ticket of the current conversation, if it was handed to a person."""
+        return self._conversation().ticket_id
+
     def handle(self, text: str, language: str) -> list[object]:
         conversation = self._conversation()
         with conversation.lock:
+            if self._forwarded(conversation, text[:MAX_TURN_CHARS]):
+                return []  # the agent answers, through the desk link
             st = self._session(conversation, language)
             exchange: Exchange = self.assistant.ask(st, text[:MAX_TURN_CHARS])
+            self._note_ticket(conversation, exchange)
+            _note_resolution(conversation, st, exchange)
             self.latest_slots = SessionSlots.of(st, exchange)
         _log_turn(st, exchange)
         return [exchange]
@@ -196,11 +224,37 @@ class AssistantChatHandler:
         """A spoken turn: the transcript with its confidence and tone, fused like typed text."""
         conversation = self._conversation()
         with conversation.lock:
+            if self._forwarded(conversation, transcript.text[:MAX_TURN_CHARS]):
+                return []
             st = self._session(conversation, language)
             exchange: Exchange = self.assistant.ask_voice(st, transcript)
+            self._note_ticket(conversation, exchange)
+            _note_resolution(conversation, st, exchange)
             self.latest_slots = SessionSlots.of(st, exchange)
         _log_turn(st, exchange)
         return [exchange]
+
+    def take_rating_due(self) -> int | None:
+        """The current conversation's id once, after the turn that resolved it (the window offers a
+        rating); None otherwise. Never waits for a running turn."""
+        conversation = self._conversation()
+        due, conversation.rating_due = conversation.rating_due, None
+        return due
+
+    def rate(self, conversation_id: int, stars: int, comment: str = "") -> None:
+        """Store the customer's rating (and optional comment, as their own encrypted line) for the
+        conversation; the kiosk's wipe deletes both with the conversation."""
+        self.assistant.dialogue.rate(conversation_id, stars, comment[:MAX_TURN_CHARS])
+
+    def resume_assistant(self, ticket_id: int) -> None:
+        """The agent handed back or closed ``ticket_id``: the assistant answers again and may hand off anew."""
+        conversation = self._conversation()
+        with conversation.lock:
+            if conversation.ticket_id != ticket_id:
+                return
+            conversation.ticket_id = None
+            if conversation.state is not None:
+                conversation.state.handed_off = False
 
     def observe(self, hypothesis: Hypothesis, *, context_only: bool = False) -> None:
         """Park a camera or QR hypothesis for this turn; never waits for a running turn.
@@ -279,6 +333,18 @@ class AssistantChatHandler:
 
     # -- internals -------------------------------------------------------------------------
 
+    def _forwarded(self, conversation: _Conversation, text: str) -> bool:
+        """Called with the conversation's lock held: True when an agent took the words."""
+        live, ticket_id = self.live, conversation.ticket_id
+        return live is not None and ticket_id is not None and live.forward(ticket_id, text)
+
+    @staticmethod
+    def _note_ticket(conversation: _Conversation, exchange: Exchange) -> None:
+        ticket = getattr(exchange.reply, "ticket", None)
+        if ticket is not None:
+            conversation.ticket_id = ticket.ticket_id
+            conversation.rating_offered = True  # the agent who closes it asks for the rating
+
     def _conversation(self) -> _Conversation:
         with self._guard:
             return self._current
@@ -305,6 +371,13 @@ class AssistantChatHandler:
             conversation.state.language = language  # digits-only answers now follow the new language
         conversation.window_language = language
         return conversation.state
+
+
+def _note_resolution(conversation: _Conversation, st: SessionState, exchange: Exchange) -> None:
+    """Called with the conversation's lock held: mark a rating due after the first resolving turn."""
+    if not conversation.rating_offered and st.conversation_id is not None and resolved_turn(st, exchange):
+        conversation.rating_offered = True
+        conversation.rating_due = st.conversation_id
 
 
 def _log_turn(st: SessionState, exchange: Exchange) -> None:

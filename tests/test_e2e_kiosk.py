@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLabel
 from desktop_app.dialogue.reply import GuideOffer
 from desktop_app.service.types import SearchResult
 from desktop_app.ui.chat.cards import ProductListCard, ReplyCard
+from desktop_app.ui.chat.why_line import WhyLine
 
 
 def type_and_send(qtbot, window, text: str):  # type: ignore[no-untyped-def]
@@ -117,7 +118,7 @@ def test_kiosk_settings_need_the_operator_pin(qtbot, make_main_window, monkeypat
 
 
 def test_laptop_member_search_with_several_conditions_shows_cards_filters_and_why(qtbot, app, make_main_window):
-    window = make_main_window(language="zh", customer_code="C001")
+    window = make_main_window(language="zh", customer_code="C001", staff_view=True)
     assert window.signed_in.isVisible() and "C001" in window.signed_in.text()
     exchange = type_and_send(qtbot, window, "2000到4000元之间支持5G和NFC的手机")
     results = [c for c in exchange.reply.cards if isinstance(c, SearchResult)]
@@ -134,8 +135,11 @@ def test_laptop_member_search_with_several_conditions_shows_cards_filters_and_wh
     lists = card.findChildren(ProductListCard)
     assert len(lists) == 1
     assert [label.text() for label in lists[0].findChildren(QLabel, "productName")] == [p.name_zh for p in result.items]
-    why = card.parentWidget().findChild(QLabel, "whyLine")
-    assert why is not None and why.text().startswith("依据：文字") and "商品搜索" in why.text()
+    why = card.parentWidget().findChild(WhyLine)
+    assert why is not None and why.detail.isHidden()  # no internals under the reply by default
+    why.button.click()
+    assert why.button.isChecked() and not why.detail.isHidden()
+    assert "文字" in why.text() and "「商品搜索」" in why.text()
     rows = window.session_panel.hypotheses.texts()
     assert len(rows) == 1 and rows[0].startswith("文字") and "product_search" in rows[0]
 

@@ -4,8 +4,7 @@ misses reported against the old parser."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from desktop_app.nlu.amounts import rewrite_amounts
 from desktop_app.nlu.entities_price import extract_prices

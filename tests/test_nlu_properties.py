@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from desktop_app.nlu.classifier import shared_classifier
 from desktop_app.nlu.types import SOCIAL_INTENTS, Intent, NluResult

@@ -93,9 +93,9 @@ def order_of(app, code: str, status: OrderStatus, category: str | None = None) -
 def test_anxious_delayed_order_gets_timeline_ticket_and_panel_details(qtbot, app, make_main_window):
     order = order_of(app, "C001", OrderStatus.DELAYED)
     digits = phone_last4(app, "C001")
-    window = make_main_window(language="zh")
+    window = make_main_window(language="zh", staff_view=True)
     panel = window.session_panel
-    assert panel is not None and window.side.tabText(window.side.indexOf(panel)) == "会话"
+    assert panel is not None and window.side.tabText(window.side.indexOf(panel)) == "会话详情（员工）"
 
     first = send(qtbot, window, f"我的订单{order.order_number[-4:]}什么时候到？都等好久了")
     assert first.reply.language == "zh" and "后四位" in first.reply.text
@@ -134,7 +134,7 @@ def test_entity_masking_keeps_order_tail_and_hides_phone_digits():
 
 def test_order_verified_in_the_form_counts_for_the_chat(qtbot, app, make_main_window):
     order = order_of(app, "C001", OrderStatus.IN_TRANSIT)
-    window = make_main_window(language="en")
+    window = make_main_window(language="en", staff_view=True)
     form = window.open_form("order")
     form.order.setText(order.order_number)
     form.last4.setText(phone_last4(app, "C001"))
@@ -149,7 +149,7 @@ def test_order_verified_in_the_form_counts_for_the_chat(qtbot, app, make_main_wi
 
 def test_new_chat_starts_a_fresh_session(qtbot, app, make_main_window):
     order = order_of(app, "C001", OrderStatus.IN_TRANSIT)
-    window = make_main_window(language="en")
+    window = make_main_window(language="en", staff_view=True)
     send(qtbot, window, f"where is order {order.order_number}?")
     send(qtbot, window, phone_last4(app, "C001"))
     assert any(isinstance(c, OrderView) for c in exchanges(window)[-1].reply.cards)
@@ -199,7 +199,7 @@ def test_suggestion_chip_sends_its_text(qtbot, app, make_main_window):
 
 
 def test_reply_keeps_its_own_language_when_the_customer_switches(qtbot, app, make_main_window):
-    window = make_main_window(language="zh")
+    window = make_main_window(language="zh", staff_view=True)
     english = send(qtbot, window, "hello there").reply
     assert english.language == "en"
     assert texts(last_reply_card(window), "messageText") == [english.text]
@@ -223,7 +223,7 @@ def test_reply_keeps_its_own_language_when_the_customer_switches(qtbot, app, mak
 def test_return_through_the_chat_then_filing_again_says_already_filed(qtbot, app, make_main_window):
     order = order_of(app, "C001", OrderStatus.DELIVERED, "phone")
     digits = phone_last4(app, "C001")
-    window = make_main_window(language="en")
+    window = make_main_window(language="en", staff_view=True)
     script = ("I want to return my phone", order.order_number, digits, "I changed my mind", "yes")
     replies = [send(qtbot, window, text).reply for text in script]
     assert [r.outcome for r in replies[:4]] == [Outcome.FORM] * 4

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from sqlalchemy import select
 
 from desktop_app.core.errors import NotFound
+from desktop_app.service.access_guard import OwnershipNotProven
 from desktop_app.service.types import (
     ORDER_STATUS_ZH,
     AttributeFilter,
@@ -189,7 +190,7 @@ def test_wrong_digits_show_error_and_window_stays_responsive(qtbot, app, make_ma
     settle(qtbot, window)
     card = last_card(window)
     assert isinstance(card, ErrorCard)
-    assert texts(card, "errorText") == ["手机尾号与该订单不符。"]
+    assert texts(card, "errorText") == ["无法用您提供的信息核实该订单，请核对订单号和下单手机号后四位。"]
     form.last4.setText(last4)
     click(qtbot, form.lookup)
     settle(qtbot, window)
@@ -206,8 +207,8 @@ def test_unknown_order_shows_clear_error(qtbot, app, make_main_window):
     click(qtbot, form.lookup)
     settle(qtbot, window)
     card = last_card(window)
-    assert isinstance(card, ErrorCard) and isinstance(card.error, NotFound)
-    assert "could not find that order" in texts(card, "errorText")[0]
+    assert isinstance(card, ErrorCard) and isinstance(card.error, OwnershipNotProven)  # as for wrong digits
+    assert "could not verify that order" in texts(card, "errorText")[0]
 
 
 def test_order_form_validates_digits_inline(qtbot, make_main_window):
@@ -260,9 +261,8 @@ def test_return_check_then_file_twice_says_already_filed(qtbot, app, make_main_w
 def test_recommendations_show_why(qtbot, app, make_main_window):
     code = customer_with_recommendations(app)
     expected = app.recommendations.for_customer(code)
-    window = make_main_window()
+    window = make_main_window(customer_code=code)  # the signed-in member's own history
     form = window.open_form("recommend")
-    form.code.setText(code.lower())  # member codes are case-insensitive at the desk
     click(qtbot, form.go)
     settle(qtbot, window)
     card = last_card(window)
@@ -272,13 +272,25 @@ def test_recommendations_show_why(qtbot, app, make_main_window):
     assert why[0] == "推荐理由：" + expected[0].why("zh")
 
 
-def test_unknown_member_gets_error_card(qtbot, make_main_window):
-    window = make_main_window()
+def test_an_anonymous_kiosk_visitor_cannot_see_any_members_habits(qtbot, app, make_main_window):
+    """No member code can be typed anywhere in the form; what is recommended is non-personal."""
+    from PySide6.QtWidgets import QLineEdit
+
+    code = customer_with_recommendations(app)
+    personal = {r.product.product_id for r in app.recommendations.for_customer(code)}
+    window = make_main_window(kiosk=True)
     form = window.open_form("recommend")
-    form.code.setText("NOSUCH")
+    assert [e.objectName() for e in form.findChildren(QLineEdit)] == ["recommendWish"]
+    form.wish.setText(code)  # typing a member code is just words, not a sign-in
     click(qtbot, form.go)
-    settle(qtbot, window)
-    assert texts(last_card(window), "errorText") == ["未找到该顾客。"]
+    qtbot.waitUntil(lambda: bool(window.chat.entries()) and window.chat.entries()[-1][0] == "assistant"
+                    and not window.chat.busy, timeout=60_000)
+    reply = window.chat.entries()[-1][1].reply
+    history_kinds = {"attributes", "category", "brand", "co_purchase", "price_fit", "viewed"}
+    recs = [rec for card in reply.cards for rec in (card if isinstance(card, tuple) else getattr(card, "items", ()))]
+    reasons = {sig.name for rec in recs for sig in rec.signals}
+    assert reasons and not reasons & history_kinds  # recommended, and for nobody in particular
+    assert personal  # the member does have a history a form could have leaked
 
 
 def test_handoff_joins_queue(qtbot, app, make_main_window):

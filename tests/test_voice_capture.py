@@ -252,3 +252,20 @@ def test_qt_microphone_source_without_a_device_gives_a_clear_message(qtbot: Any)
     source = QtMicrophoneSource()
     source.start(lambda c: None, errors.append)
     assert errors and "No microphone" in errors[0] and not source.active
+
+
+def test_a_machine_without_an_input_device_gets_a_disabled_mic_with_the_reason(
+        qtbot: Any, widget_factory: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system lists no input (the boundary this machine lacks, so it is the one patched): the mic
+    never says "Ready", its controls are disabled and say why; with a device the same widget is live."""
+    from desktop_app.ui.voice.mic_source import QtMicrophoneSource
+
+    monkeypatch.setattr(QtMicrophoneSource, "has_device", lambda self: False)
+    widget = widget_factory(source=QtMicrophoneSource())
+    assert not widget.talk_button.isEnabled() and not widget.hands_free.isEnabled()
+    assert "microphone" in widget.status.text() and "microphone" in widget.talk_button.toolTip()
+    qtbot.wait(200)
+    assert "Ready" not in widget.status.text()
+    monkeypatch.setattr(QtMicrophoneSource, "has_device", lambda self: True)
+    live = widget_factory(source=QtMicrophoneSource())
+    assert live.talk_button.isEnabled() and not live.no_device

@@ -12,11 +12,13 @@ import re
 from desktop_app.core.errors import AppError
 from desktop_app.dialogue import after_sales, orders_flow, products_flow, refunds_flow, returns_flow, smalltalk
 from desktop_app.dialogue.care import acknowledgement, handoff_needed
+from desktop_app.dialogue.complaints import CASE_WORDS, complaint_topic, complex_case, keyword_topic
 from desktop_app.dialogue.reply import FAILURES, Outcome, Reply, ReplyBuilder
 from desktop_app.dialogue.services import Services
 from desktop_app.dialogue.slots import Understood, entity, list_reference, return_reason, yes_no
 from desktop_app.dialogue.state import SessionState, TurnNote
 from desktop_app.dialogue.summary import handoff_summary
+from desktop_app.nlu.language import dominant_language
 from desktop_app.nlu.types import EmotionLabel, EntityKind, Intent
 from desktop_app.service.return_policy import opened_from_text
 from desktop_app.service.types import (
@@ -39,16 +41,8 @@ _SWITCH_INTENTS = frozenset({Intent.HUMAN_AGENT, Intent.ORDER_STATUS, Intent.PRO
 SWITCH_CONFIDENCE = 0.7
 _EXPLICIT_COMPLAINT = re.compile(r"\bcomplain|\bcomplaint|投诉", re.I)
 _SOCIAL = {Intent.GREETING: smalltalk.greeting, Intent.THANKS: smalltalk.thanks, Intent.GOODBYE: smalltalk.goodbye}
-_TOPICS: tuple[tuple[ComplaintTopic, re.Pattern[str]], ...] = (
-    (ComplaintTopic.DELIVERY_DELAY, re.compile(r"late|delay|slow|still not|hasn'?t arrived|courier|parcel|"
-                                               r"慢|延误|还没到|没收到|快递|物流|等了", re.I)),
-    (ComplaintTopic.DAMAGED, re.compile(r"damaged|broken in|crushed|破损|压坏|摔坏", re.I)),
-    (ComplaintTopic.WRONG_ITEM, re.compile(r"wrong item|not what i ordered|发错|送错", re.I)),
-    (ComplaintTopic.PRODUCT_QUALITY, re.compile(r"quality|defect|broke|faulty|质量|坏了|做工|瑕疵", re.I)),
-    (ComplaintTopic.REFUND, re.compile(r"refund|money back|退款|钱", re.I)),
-    (ComplaintTopic.ASSEMBLY, re.compile(r"assembl|instructions|安装|组装|说明书", re.I)),
-    (ComplaintTopic.SERVICE_ATTITUDE, re.compile(r"rude|attitude|staff|service|态度|客服|服务", re.I)),
-)
+#: The intent a rating's comment is stored under: a customer line, not a request.
+RATING_COMMENT = "rating_comment"
 _SORTS = ((re.compile(r"cheap|lowest price|price low|便宜|从低到高|价格最低", re.I), SortOrder.PRICE_ASC),
           (re.compile(r"best.?rated|highest rat|评分最高|好评", re.I), SortOrder.RATING))
 
@@ -146,34 +140,6 @@ _RESOLVED_ACTIONS = frozenset({ServiceAction.RETURN_FILED, ServiceAction.WARRANT
 UNRESOLVED = FAILURES | {Outcome.FORM, Outcome.REFUSED}
 
 
-_LOST = re.compile(r"丢件|丢了|丢失|弄丢|找不到(?:我的)?(?:包裹|快递)|lost (?:my |the )?(?:parcel|package|order)|"
-                   r"(?:parcel|package) (?:is |was |got )?lost|never (?:arrived|came|received)|"
-                   r"(?:显示|说)(?:已)?签收.{0,12}没(?:有)?(?:收到|拿到|见到)|没收到.{0,8}(?:显示|却)(?:已)?签收|"
-                   r"(?:says|shows|marked as) delivered.{0,40}(?:not|never|didn'?t|haven'?t)|"
-                   r"(?:didn'?t|never|haven'?t) (?:get|got|receive).{0,40}(?:says|shows|marked as) delivered", re.I)
-#: Handoff reasons for the complex cases, and how the reply names them.
-_CASE_WORDS = {"damaged_parcel": ("damaged item", "商品损坏"), "wrong_item": ("wrong item", "发错货"),
-               "lost_parcel": ("missing parcel", "包裹丢失")}
-
-
-def complex_case(text: str, topic: ComplaintTopic) -> str | None:
-    """The handoff reason when a complaint needs a person to act (damage, wrong item, lost parcel)."""
-    if _LOST.search(text):
-        return "lost_parcel"
-    if topic == ComplaintTopic.DAMAGED:
-        return "damaged_parcel"
-    if topic == ComplaintTopic.WRONG_ITEM:
-        return "wrong_item"
-    return None
-
-
-def complaint_topic(text: str) -> ComplaintTopic:
-    for topic, pattern in _TOPICS:
-        if pattern.search(text):
-            return topic
-    return ComplaintTopic.OTHER
-
-
 class DialogueManager:
     def __init__(self, services: Services, *, guides: frozenset[str] = frozenset(), channel: str = "kiosk") -> None:
         self._svc = services
@@ -191,10 +157,18 @@ class DialogueManager:
             self._svc.conversations.delete(st.conversation_id)
         st.conversation_id = None
 
+    def rate(self, conversation_id: int, stars: int, comment: str = "") -> None:
+        """The customer's rating of a conversation the assistant resolved (the agent path rates through
+        the desk); an optional comment is kept as the customer's own encrypted line."""
+        self._svc.conversations.rate(conversation_id, stars)
+        if comment.strip():
+            self._svc.conversations.add(conversation_id, "customer", comment, intent=RATING_COMMENT)
+
     def handle(self, st: SessionState, q: Understood) -> Reply:
         st.turns += 1
-        if re.search(r"[A-Za-z\u4e00-\u9fff]", _CODES.sub(" ", q.text)):
-            st.language = "zh" if q.primary_language == "zh" else "en"
+        words = _CODES.sub(" ", q.text)  # "PHN-QL-E3 有货吗" is asked in Chinese: the code is no English
+        if re.search(r"[A-Za-z\u4e00-\u9fff]", words):
+            st.language = dominant_language(words)
         out = ReplyBuilder(st.language)
         # Answering our own question (a confirmation, a slot) repeats the intent but is not asking again.
         answering = (st.task is not None and st.task.intent == q.intent) or st.form is not None
@@ -260,7 +234,7 @@ class DialogueManager:
             return Intent(st.pending_intent)
         if st.pending_intent and entity(q, EntityKind.ORDER_REF) and (not q.is_confident or _only_a_number(q.text)):
             return Intent(st.pending_intent)  # "7298" answering "what is your order number?"
-        if complex_case(q.text, complaint_topic(q.text)) and q.intent not in (
+        if complex_case(q.text, keyword_topic(q.text)) and q.intent not in (
                 Intent.RETURN_REQUEST, Intent.EXCHANGE_REQUEST, Intent.WARRANTY_REPAIR, Intent.REFUND_STATUS):
             return Intent.COMPLAINT  # damaged, wrong or lost goods: a person acts on it, with the context
         if _asks_about_another_order(st, q):
@@ -331,7 +305,7 @@ class DialogueManager:
 
     def _complaint(self, st: SessionState, q: Understood, out: ReplyBuilder) -> None:
         topic = complaint_topic(q.text)
-        case = complex_case(q.text, topic)
+        case = complex_case(q.text, keyword_topic(q.text))  # the same screen that routed the turn here
         view = None
         if entity(q, EntityKind.ORDER_REF) or st.current_order or st.customer_code:
             # Look the order up quietly: the complaint is filed either way, and a question the turn
@@ -345,8 +319,11 @@ class DialogueManager:
             topic = ComplaintTopic.DELIVERY_DELAY
             if not any(isinstance(c, OrderView) and c.order_number == view.order_number for c in out.cards):
                 out.card(view)
+        # The order this conversation already proved is the complaint's, even when this turn's quiet
+        # lookup failed: the complaint is then exported and deleted with the order's customer.
+        proven = st.current_order if st.current_order in st.verified else None
         self._svc.handoff.file_complaint(topic=topic, text=q.text, customer_code=st.customer_code,
-                                         order_number=view.order_number if view else None)
+                                         order_number=view.order_number if view else proven)
         out.did(ServiceAction.COMPLAINT_RECORDED)
         if case is None or st.handed_off:
             out.add("I have recorded your complaint and it will be reviewed by our team.",
@@ -362,7 +339,7 @@ class DialogueManager:
         out.card(ticket)
         out.did(ServiceAction.HANDED_OFF)
         out.outcome = Outcome.HANDED_OFF
-        what_en, what_zh = _CASE_WORDS[case]
+        what_en, what_zh = CASE_WORDS[case]
         order_en = f" about order {view.masked_number}" if view else ""
         order_zh = f"（订单{view.masked_number}）" if view else ""
         out.add(f"I'm sorry about the {what_en}. I've passed it{order_en} to a colleague together with what you told me, "
@@ -437,12 +414,9 @@ class DialogueManager:
             return
         rephrased = st.last_outcome in FAILURES and st.last_intent == intent
         try:
-            if rephrased:
-                self._svc.conversations.mark_last_outcome(st.conversation_id, Outcome.REPHRASED)
-            self._svc.conversations.add(st.conversation_id, "customer", q.text, intent=intent.value,
-                                        confidence=round(q.confidence, 4))
-            self._svc.conversations.add(st.conversation_id, "assistant", reply.text, intent=intent.value,
-                                        outcome=reply.outcome)
+            self._svc.conversations.record_turn(st.conversation_id, q.text, reply.text, intent=intent.value,
+                                                confidence=round(q.confidence, 4), outcome=reply.outcome,
+                                                rephrased=rephrased)
         except AppError:
             log.exception("could not record a turn")
         st.last_intent, st.last_outcome = intent, reply.outcome

@@ -25,25 +25,25 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from importlib.metadata import version
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
-import sklearn
 from numpy.typing import NDArray
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.svm import LinearSVC
 
-from desktop_app.nlu.embedding import shared_encoder
+from desktop_app.nlu.embedding import DIMENSIONS, shared_encoder
+from desktop_app.nlu.lexical import LexicalBlock
+
+if TYPE_CHECKING:  # sklearn fits models; a cached model runs without importing it (about a second)
+    from sklearn.pipeline import Pipeline
 from desktop_app.nlu.tokenize import word_ngrams
 from desktop_app.nlu.types import EmotionLabel, Intent
 
 log = logging.getLogger(__name__)
 
 #: Bump when features or model change in a way the data hash cannot see.
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 TRAIN_FILES = ("intents_en.tsv", "intents_zh.tsv")
 #: Written in a separate pass (different sources imitated); never trained on.
 DEV_FILES = ("dev_en.tsv", "dev_zh.tsv")
@@ -131,6 +131,11 @@ class SentenceEmbedding:
 
 
 def build_pipeline() -> Pipeline:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.svm import LinearSVC
+
     features = FeatureUnion([
         ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), preprocessor=normalise,
                                   sublinear_tf=True, min_df=1, max_features=80000)),
@@ -141,7 +146,7 @@ def build_pipeline() -> Pipeline:
     return Pipeline([("features", features), ("clf", CalibratedClassifierCV(svm, method="sigmoid", cv=3))])
 
 
-L = TypeVar("L", Intent, EmotionLabel)
+L = TypeVar("L", Intent, EmotionLabel, str)
 
 
 class LinearTextModel(Generic[L]):
@@ -153,8 +158,20 @@ class LinearTextModel(Generic[L]):
     """
 
     def __init__(self, pipeline: Pipeline, label: Callable[[str], L]) -> None:
-        self._features = pipeline.named_steps["features"]
-        calibrated: CalibratedClassifierCV = pipeline.named_steps["clf"]
+        # The feature blocks in column order: TF-IDF blocks copied out of sklearn (nlu/lexical.py) and
+        # the sentence embedding, each with the column where it starts.
+        self._lexical: list[tuple[int, LexicalBlock]] = []
+        self._embedding: tuple[int, SentenceEmbedding] | None = None
+        offset = 0
+        for _name, transformer in pipeline.named_steps["features"].transformer_list:
+            if isinstance(transformer, SentenceEmbedding):
+                self._embedding = (offset, transformer)
+                offset += DIMENSIONS
+            else:
+                block = LexicalBlock.from_tfidf(transformer)
+                self._lexical.append((offset, block))
+                offset += block.size
+        calibrated = pipeline.named_steps["clf"]
         self._classes: list[L] = [label(c) for c in calibrated.classes_]
         folds = calibrated.calibrated_classifiers_
         # (folds, features, classes), float32 and contiguous: half the cached model, and the product with a
@@ -170,15 +187,35 @@ class LinearTextModel(Generic[L]):
         return list(self._classes)
 
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
-        x = self._features.transform(list(texts)).astype(np.float32)
-        out: NDArray[np.float64] = np.zeros((x.shape[0], len(self._classes)))
+        texts = list(texts)
+        rows = [self._sparse_row(t) for t in texts]
+        dense = None
+        if self._embedding is not None:
+            start, embedding = self._embedding
+            dense = (start, embedding.transform(texts).astype(np.float32))
+        out: NDArray[np.float64] = np.zeros((len(texts), len(self._classes)))
         folds = len(self._coef)  # the first axis: one calibrated SVM per cross-validation fold
         for k in range(folds):
-            decision = np.asarray(x @ self._coef[k], dtype=np.float64) + self._intercept[k]
+            weights = self._coef[k]
+            raw = np.stack([values @ weights[columns] for columns, values in rows]) if rows else \
+                np.zeros((0, len(self._classes)), dtype=np.float32)
+            if dense is not None:
+                start, vectors = dense
+                raw = raw + vectors @ weights[start:start + vectors.shape[1]]
+            decision = np.asarray(raw, dtype=np.float64) + self._intercept[k]
             proba = 1.0 / (1.0 + np.exp(self._a[k] * decision + self._b[k]))
             total = proba.sum(axis=1, keepdims=True)
             out += np.divide(proba, total, out=np.full_like(proba, 1 / proba.shape[1]), where=total != 0)
         return out / folds
+
+    def _sparse_row(self, text: str) -> tuple[NDArray[np.intp], NDArray[np.float32]]:
+        """The text's non-zero TF-IDF columns across the lexical blocks, and their values."""
+        columns, values = [], []
+        for start, block in self._lexical:
+            cols, vals = block.transform(text)
+            columns.append(cols + start)
+            values.append(vals)
+        return np.concatenate(columns), np.concatenate(values).astype(np.float32)
 
     def predict(self, texts: Sequence[str]) -> list[tuple[tuple[L, float], ...]]:
         """One distribution per text, most likely first."""
@@ -209,7 +246,7 @@ def data_digest(data_dir: Path | None = None, files: Sequence[str] = TRAIN_FILES
     for name in files:
         h.update(name.encode())
         h.update((base / name).read_bytes())
-    h.update(f"sklearn={sklearn.__version__};model={MODEL_VERSION}".encode())
+    h.update(f"sklearn={version('scikit-learn')};model={MODEL_VERSION}".encode())
     return h.hexdigest()
 
 
@@ -233,7 +270,7 @@ def default_cache_dir() -> Path:
     return Path(load_settings().cache_dir) / "nlu"
 
 
-M = TypeVar("M", IntentClassifier, EmotionModel)
+M = TypeVar("M", bound=LinearTextModel[Any])
 
 
 def _load_cached(model: Path, digest_file: Path, kind: type[M]) -> M | None:

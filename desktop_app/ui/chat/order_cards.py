@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from desktop_app.core.places import carrier_label, place_label
 from desktop_app.core.vocabulary import attribute_label
@@ -84,11 +84,35 @@ class OrderTimelineCard(Card):
         if order.timeline:
             self.add(make_label(self.t("Tracking", "物流跟踪"), "sectionTitle"))
         events = list(reversed(order.timeline))
+        self.order_number = order.order_number
         rows = QVBoxLayout()
         rows.setSpacing(0)  # rows touch so the markers' lines join into one
-        for index, event in enumerate(events):
-            rows.addWidget(self._event_row(event, first=index == 0, last=index == len(events) - 1))
+        self.timeline_rows = [self._event_row(event, first=index == 0, last=index == len(events) - 1)
+                              for index, event in enumerate(events)]
+        for event_row in self.timeline_rows:
+            rows.addWidget(event_row)
         self.body.addLayout(rows)
+        self.expand_button = QToolButton()
+        self.expand_button.setObjectName("timelineToggle")
+        self.expand_button.setAutoRaise(True)
+        self.expand_button.setText(self.t(f"Show all {len(events)} updates", f"查看全部 {len(events)} 条物流"))
+        self.expand_button.clicked.connect(self.expand)
+        self.expand_button.hide()
+        self.add(self.expand_button)
+
+    def collapse(self) -> None:
+        """A follow-up about an order already shown: the latest update only, the rest one click away
+        (the full timeline repeated on every turn buried the answer)."""
+        if len(self.timeline_rows) < 2:
+            return
+        for event_row in self.timeline_rows[1:]:
+            event_row.hide()
+        self.expand_button.show()
+
+    def expand(self) -> None:
+        for event_row in self.timeline_rows:
+            event_row.show()
+        self.expand_button.hide()
 
     def _event_row(self, event: TimelineEvent, *, first: bool, last: bool) -> QWidget:
         row = QWidget()

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,8 +31,11 @@ from PySide6.QtWidgets import (
 from desktop_app.core.errors import AppError
 from desktop_app.core.text import clean_text
 from desktop_app.dialogue.turn import Exchange
+from desktop_app.service.types import OrderView
 from desktop_app.ui.chat.cards import Card, ProductListCard, ReplyCard, card_for
+from desktop_app.ui.chat.form_host import FormHost
 from desktop_app.ui.chat.handler import AssistantText, ChatHandler, VoiceChatHandler
+from desktop_app.ui.chat.order_cards import OrderTimelineCard
 from desktop_app.ui.chat.rows import assistant_row, spoken, user_row
 from desktop_app.ui.common.labels import tr
 from desktop_app.ui.common.tasks import TaskHandle, TaskRunner
@@ -107,20 +110,10 @@ class ChatPanel(QWidget):
         self.typing.hide()
         layout.addWidget(self.typing)
 
-        self.form_host = QFrame()
-        self.form_host.setObjectName("formHost")
-        host = QHBoxLayout(self.form_host)
-        host.setContentsMargins(12, 8, 12, 0)
-        self._form_slot = QVBoxLayout()
-        host.addLayout(self._form_slot, 1)
-        self.close_form = QToolButton()
-        self.close_form.setObjectName("closeFormButton")
-        self.close_form.setText("×")
+        self.form_host = FormHost()
+        self.close_form = self.form_host.close_button
         self.close_form.clicked.connect(lambda: self.set_form(None))
-        host.addWidget(self.close_form, 0, Qt.AlignmentFlag.AlignTop)
-        self.form_host.hide()
         layout.addWidget(self.form_host)
-        self._form: QWidget | None = None
 
         composer = QFrame()
         composer.setObjectName("composer")
@@ -221,21 +214,21 @@ class ChatPanel(QWidget):
 
     def set_form(self, form: QWidget | None) -> None:
         """Show one form above the text box (None hides the form area)."""
-        if self._form is not None and self._form is not form:
-            self._form_slot.removeWidget(self._form)
-            self._form.hide()
-        self._form = form
-        if form is None:
-            self.form_host.hide()
-            return
-        if self._form_slot.indexOf(form) < 0:
-            self._form_slot.addWidget(form)
-        form.show()
-        self.form_host.show()
+        self.form_host.set_form(form)
+        self._fit_form()
+        QTimer.singleShot(0, self._fit_form)  # again once the layout has placed the shown form
+
+    def _fit_form(self) -> None:
+        shown = self.form_host.height() if self.form_host.isVisible() else 0
+        self.form_host.fit(self.height(), self.height() - self.scroll_area.height() - shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_form()
 
     @property
     def current_form(self) -> QWidget | None:
-        return self._form
+        return self.form_host.form
 
     def cards(self) -> list[Card]:
         """The cards now shown, oldest first (user bubbles included)."""
@@ -336,12 +329,33 @@ class ChatPanel(QWidget):
             self._rebuild()
             return
         self._follow = True
-        self._rows.insertWidget(self._rows.count() - 1, self._row(role, item))
+        self._rows.insertWidget(self._rows.count() - 1, self._row(role, item, self._orders_before(len(self._entries) - 1)))
+        self._retire_stale()
 
-    def _row(self, role: str, item: object) -> QWidget:
+    def _orders_before(self, index: int) -> set[str]:
+        """Order numbers whose card the conversation already showed before entry ``index``."""
+        shown: set[str] = set()
+        for _role, item in self._entries[:index]:
+            reply = item.reply if isinstance(item, Exchange) else item
+            for result in getattr(reply, "cards", ()):
+                if isinstance(result, OrderView):
+                    shown.add(result.order_number)
+        return shown
+
+    def _retire_stale(self) -> None:
+        """Only the newest reply's chips stay live, and none once the customer has said something since."""
+        replies = [c for c in self.cards() if isinstance(c, ReplyCard)]
+        last_is_reply = bool(self._entries) and self._entries[-1][0] == "assistant"
+        for card in replies[:-1] if last_is_reply else replies:
+            card.retire()
+
+    def _row(self, role: str, item: object, shown_orders: set[str] | None = None) -> QWidget:
         if role == "user":
             return user_row(item, self.language)
         card = card_for(item, self.language)
+        for timeline in card.findChildren(OrderTimelineCard):
+            if shown_orders and timeline.order_number in shown_orders:
+                timeline.collapse()
         if isinstance(card, (ProductListCard, ReplyCard)):
             card.productActivated.connect(self.productRequested)
             card.pageRequested.connect(self.pageRequested)
@@ -357,8 +371,9 @@ class ChatPanel(QWidget):
             if widget is not None:
                 widget.hide()
                 widget.deleteLater()
-        for role, item in self._entries:
-            self._rows.insertWidget(self._rows.count() - 1, self._row(role, item))
+        for index, (role, item) in enumerate(self._entries):
+            self._rows.insertWidget(self._rows.count() - 1, self._row(role, item, self._orders_before(index)))
+        self._retire_stale()
         self._follow = True
 
     def _keep_at_bottom(self, _low: int, high: int) -> None:

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop_app.core.places import place_label
 from desktop_app.core.vocabulary import ATTRIBUTES, CATEGORIES, attribute_label
+from desktop_app.nlu.brands import brand_label
 from desktop_app.service.types import ProductAnswer, ProductSummary, Recommendation, SearchQuery, SearchResult, yuan
 from desktop_app.ui.chat.card_base import Card, make_label
+from desktop_app.ui.chat.product_art import product_pixmap
 
 
 class ProductListCard(Card):
@@ -50,25 +52,26 @@ class ProductListCard(Card):
         grid.setContentsMargins(10, 8, 10, 8)
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
-        grid.addWidget(make_label(product.name(self.language), "productName"), 0, 0)
+        grid.addWidget(_picture(product, 48), 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(make_label(product.name(self.language), "productName"), 0, 1)
         category = CATEGORIES.get(product.category)
-        meta = (f"{product.brand} · {category.label(self.language) if category else product.category}"
+        meta = (f"{brand_label(product.brand, self.language)} · {category.label(self.language) if category else product.category}"
                 f" · ★{product.rating:.1f} · {product.sku}")
         if product.stock <= 0:
             meta += " · " + self.t("out of stock", "缺货")
-        grid.addWidget(make_label(meta, "productMeta"), 1, 0)
+        grid.addWidget(make_label(meta, "productMeta"), 1, 1)
         price = make_label(yuan(product.price_fen), "price", wrap=False)
         price.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        grid.addWidget(price, 0, 1)
+        grid.addWidget(price, 0, 2)
         details = QPushButton(self.t("Details", "详情"))
         details.setObjectName("detailsButton")
         details.setProperty("flat", True)
         details.clicked.connect(lambda: self.productActivated.emit(product.product_id))
-        grid.addWidget(details, 1, 1, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(details, 1, 2, Qt.AlignmentFlag.AlignRight)
         if isinstance(entry, Recommendation):
             why = make_label(self.t("Why: ", "推荐理由：") + entry.why(self.language), "whyLabel")
-            grid.addWidget(why, 2, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
+            grid.addWidget(why, 2, 1, 1, 2)
+        grid.setColumnStretch(1, 1)
         return row
 
     def _pager(self, result: SearchResult) -> None:
@@ -86,6 +89,15 @@ class ProductListCard(Card):
         self.body.addLayout(row)
 
 
+def _picture(product: ProductSummary, size: int) -> QLabel:
+    label = QLabel()
+    label.setObjectName("productPicture")
+    label.setPixmap(product_pixmap(product.category, product.name_en, size))
+    label.setFixedSize(size, size)
+    label.setAccessibleName(product.name_en)
+    return label
+
+
 def _with_page(query: SearchQuery, page: int) -> SearchQuery:
     return replace(query, page=page)
 
@@ -99,6 +111,7 @@ class ProductCard(Card):
         p = detail.summary
         self.title(p.name(language))
         head = QHBoxLayout()
+        head.addWidget(_picture(p, 72))
         head.addWidget(make_label(yuan(p.price_fen), "price", wrap=False))
         stock = self.badge(answer.stock_text_zh if language == "zh" else answer.stock_text_en,
                            "ok" if p.stock >= 10 else ("warn" if p.stock > 0 else "bad"), "stockText")
@@ -106,7 +119,7 @@ class ProductCard(Card):
         head.addStretch(1)
         head.addWidget(make_label(f"★{p.rating:.1f} ({detail.rating_count})", "productMeta", wrap=False))
         self.body.addLayout(head)
-        self.note(f"{p.brand} · {p.sku}", "productMeta")
+        self.note(f"{brand_label(p.brand, self.language)} · {p.sku}", "productMeta")
         self.note(detail.description_zh if language == "zh" else detail.description_en, "description")
         specs = self._specs(answer)
         if specs:

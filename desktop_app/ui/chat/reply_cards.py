@@ -140,5 +140,12 @@ class ReplyCard(Card):
             row.addStretch(1)
             self.body.addLayout(row)
 
+    def retire(self) -> None:
+        """The conversation moved on: these chips and item buttons answered an earlier question, and
+        pressing one now would send a stale answer ("确认提交" for a form long closed)."""
+        for button in [*self.suggestion_buttons(), *self.findChildren(QPushButton, "itemChoiceButton")]:
+            button.setEnabled(False)
+            button.setToolTip(self.t("This was for an earlier question", "这是之前问题的选项"))
+
     def suggestion_buttons(self) -> list[QPushButton]:
         return self.findChildren(QPushButton, "suggestionChip")

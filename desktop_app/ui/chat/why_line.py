@@ -1,4 +1,4 @@
-"""The compact "why" under each assistant reply: which inputs decided this turn.
+""""Why this answer?" under each assistant reply: which inputs decided this turn, on demand.
 
 A customer who spoke, held up parts and showed a QR code should see that all three were heard,
 and which one settled the question. The line names modalities, the intent and where the key
@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
 from desktop_app.fusion.hypothesis import Modality
 from desktop_app.ui.common.labels import tr
@@ -75,35 +75,67 @@ def intent_label(code: str, language: str) -> str:
     return tr(language, en, zh)
 
 
+def _joined(parts: list[str], language: str) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return "、".join(parts[:-1]) + "和" + parts[-1] if language == "zh" else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
 def why_text(fused: Any, language: str, intent: str | None = None) -> str:
-    """One line: "Why: 🎤 voice + 📷 camera → Assembly help (from voice) · product, step: camera"."""
+    """Plain words: "You spoke and showed the camera (your voice decided); I understood “Assembly help”.
+    The product and the step came from the camera." No values (order numbers, digits) ever."""
     t = partial(tr, language)
     label = intent_label(intent or fused.intent.value, language)
-    inputs = " + ".join(modality_label(m, language) for m in fused.modalities) or t("nothing", "无")
+    inputs = _joined([modality_label(m, language) for m in fused.modalities], language) or t("nothing", "无")
     decided = ""
     if fused.intent_source and len(fused.modalities) > 1:
-        decided = t(f" (decided by {modality_label(fused.intent_source, 'en')})",
-                    f"（由{modality_label(fused.intent_source, 'zh')}决定）")
+        decided = t(f" ({modality_label(fused.intent_source, 'en')} decided)",
+                    f"（以{modality_label(fused.intent_source, 'zh')}为准）")
     by_source: dict[str, list[str]] = {}
     for entity in fused.entities:
         if entity.kind not in FACT_LABELS:
             continue
-        sources = "+".join(modality_label(s, language) for s in entity.sources)
+        sources = _joined([modality_label(s, language) for s in entity.sources], language)
         name = t(*FACT_LABELS[entity.kind])
         names = by_source.setdefault(sources, [])
         if name not in names:
             names.append(name)
-    facts = "; ".join(f"{', '.join(names)} ← {src}" for src, names in by_source.items())
-    line = t(f"Why: {inputs} → {label}{decided}", f"依据：{inputs} → {label}{decided}")
-    return f"{line} · {facts}" if facts else line
+    line = t(f"From your input ({inputs}){decided} I understood: {label}.",
+             f"根据您的输入（{inputs}）{decided}，我理解为「{label}」。")
+    facts = [t(f"The {_joined(names, 'en')} came from: {src}.", f"{_joined(names, 'zh')}来自{src}。")
+             for src, names in by_source.items()]
+    return " ".join([line, *facts]) if language == "en" else "".join([line, *facts])
 
 
-class WhyLine(QLabel):
-    """A one-line, selectable explanation under a reply card."""
+class WhyLine(QWidget):
+    """A small "Why this answer?" link under a reply; the plain-words explanation shows on demand.
+
+    Customers asked what the grey line of internals meant, and it was often beside the point; the
+    explanation stays one click away for those who want it. Operators see the full evidence in the
+    session panel.
+    """
 
     def __init__(self, fused: Any, language: str, intent: str | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(why_text(fused, language, intent), parent)
-        self.setObjectName("whyLine")
-        self.setWordWrap(True)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.button = QToolButton()
+        self.button.setObjectName("whyButton")
+        self.button.setText(tr(language, "Why this answer?", "为什么这样回答？"))
+        self.button.setCheckable(True)
+        self.button.setAutoRaise(True)
+        self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.detail = QLabel(why_text(fused, language, intent))
+        self.detail.setObjectName("whyLine")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setVisible(False)
+        self.button.toggled.connect(self.detail.setVisible)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.detail)
+
+    def text(self) -> str:
+        """The explanation (shown or not)."""
+        return self.detail.text()

@@ -62,7 +62,9 @@ QStatusBar { background: #ffffff; color: #8a919a; border-top: 1px solid #e6e8eb;
 #voiceBar { background: #ffffff; border-top: 1px solid #eef0f2; }
 #micButton { padding: 8px 18px; border-radius: 18px; font-weight: 600; }
 #micStatus { color: #5b6470; }
-#whyLine { color: #8a919a; font-size: 11px; padding-left: 4px; }
+#whyLine { color: #5b6470; font-size: 12px; padding-left: 4px; }
+#whyButton { color: #8a919a; font-size: 11px; border: none; padding: 0 4px; }
+#whyButton:checked { color: #ff5000; }
 #signedIn { color: #5b6470; }
 #hypothesisTable { border: 1px solid #e6e8eb; gridline-color: #eef0f2; }
 QStatusBar QProgressBar { max-height: 12px; max-width: 140px; border: 1px solid #e6e8eb; border-radius: 6px; }

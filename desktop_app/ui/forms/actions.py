@@ -31,6 +31,7 @@ from desktop_app.ui.forms.panels import (
     ReturnInput,
     ReturnItemsInput,
 )
+from desktop_app.ui.kiosk.numpad import NumberPad
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,12 @@ def _recommend(app: App, customer_code: str) -> object:
 class FormController:
     """Form requests → service calls → cards in the conversation. One form of each kind, reused."""
 
-    def __init__(self, app: App, chat: ChatPanel, status: QStatusBar, language: str) -> None:
+    def __init__(self, app: App, chat: ChatPanel, status: QStatusBar, language: str,
+                 customer_code: str | None = None, kiosk: bool = False) -> None:
         self.app = app
+        self.kiosk = kiosk
+        #: The signed-in member (laptop); None at a kiosk, where nothing personal is shown.
+        self.customer_code = customer_code
         self.chat = chat
         self.status = status
         self.language = language
@@ -86,6 +91,8 @@ class FormController:
         self.language = language
         for form in self.forms.values():
             form.set_language(language)
+            for pad in form.findChildren(NumberPad):
+                pad.set_language(language)
 
     def clear(self) -> None:
         """A new conversation: the open forms go (built again on request)."""
@@ -100,6 +107,8 @@ class FormController:
             form.submitted.connect(self._on_submitted)
             if isinstance(form, ReturnForm):
                 form.itemsRequested.connect(self._load_return_items)
+            if self.kiosk and form.digit_fields():
+                form.add_below(NumberPad(form.digit_fields(), form.submit_default, self.language, parent=form))
             self.forms[key] = form
         self.chat.set_form(form)
         return form
@@ -116,8 +125,7 @@ class FormController:
             catalog = self.app.catalog
             self.chat.run(lambda: catalog.answer(request.sku, destination_city=request.destination_city))
         elif isinstance(request, RecommendInput):
-            self.chat.add_user_text(_said("Recommend something for me", "给我推荐一些商品"))
-            self.chat.run(_recommend, self.app, request.customer_code)
+            self._recommend(request)
         elif isinstance(request, HandoffInput):
             en, zh = HANDOFF_REASON_LABELS[request.reason]
             self.chat.add_user_text(_said(f"Talk to a person: {en}", f"转人工：{zh}"))
@@ -126,6 +134,19 @@ class FormController:
                 reason=request.reason, priority=request.priority, summary=request.summary))
         else:
             log.error("unhandled form request %s", type(request).__name__)
+
+    def _recommend(self, request: RecommendInput) -> None:
+        """A signed-in member with no particular wish gets picks from their own history; anything else
+        is asked of the assistant as the shopper would type it (anonymous: non-personal picks)."""
+        if self.customer_code is not None and not request.wish:
+            self.chat.add_user_text(_said("Recommend something for me", "给我推荐一些商品"))
+            self.chat.run(_recommend, self.app, self.customer_code)
+            return
+        if request.wish:
+            text = f"推荐{request.wish}" if self.language == "zh" else f"Recommend {request.wish}"
+        else:
+            text = "给我推荐一些商品" if self.language == "zh" else "Recommend something for me"
+        self.chat.submit_text(text)
 
     def _lookup_order(self, request: OrderLookupInput) -> None:
         tail = request.order_ref[-4:]

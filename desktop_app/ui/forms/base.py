@@ -65,7 +65,10 @@ class ProductQuestion:
 
 @dataclass(frozen=True)
 class RecommendInput:
-    customer_code: str
+    """What the shopper would like recommended (may be empty). Never a member code: whose history
+    is used is decided by who is signed in, so a kiosk visitor cannot read another member's habits."""
+
+    wish: str
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ class Form(QFrame):
         edit = QLineEdit()
         edit.setObjectName(name)
         edit.setMaxLength(max_len)
-        edit.returnPressed.connect(self._submit_default)
+        edit.returnPressed.connect(self.submit_default)
         self.grid.addWidget(edit, row, col + 1)
         return edit
 
@@ -180,8 +183,20 @@ class Form(QFrame):
         self.clear_error()
         self.submitted.emit(request)
 
-    def _submit_default(self) -> None:
-        """Enter in any field presses the form's first (primary) button."""
+    #: Fields that take digits only (a kiosk shows its number pad for them).
+    DIGIT_FIELDS = frozenset({"orderNumber", "phoneLast4", "minPrice", "maxPrice"})
+
+    def digit_fields(self) -> list[QLineEdit]:
+        return [e for e in self.findChildren(QLineEdit) if e.objectName() in self.DIGIT_FIELDS]
+
+    def add_below(self, widget: QWidget) -> None:
+        """Host an extra control (the kiosk's number pad) under the buttons."""
+        layout = self.layout()
+        if layout is not None:
+            layout.addWidget(widget)
+
+    def submit_default(self) -> None:
+        """Enter in any field (or a number pad's ✓) presses the form's first (primary) button."""
         for i in range(self.buttons.count()):
             item = self.buttons.itemAt(i)
             widget = item.widget() if item is not None else None

@@ -221,16 +221,12 @@ class ProductForm(Form):
 class RecommendForm(Form):
     def __init__(self, language: str, parent: QWidget | None = None) -> None:
         super().__init__(language, ("Recommendations", "为您推荐"), parent)
-        self.code = self.field("customerCode", "Member code", "会员编号", 0, max_len=16)
+        self.wish = self.field("recommendWish", "Looking for (optional)", "想要什么（可选）", 0, max_len=60)
         self.go = self.button("recommendButton", "Recommend", "推荐", primary=True)
         self.go.clicked.connect(self._go)
 
     def _go(self) -> None:
-        code = self.code.text().strip().upper()
-        if not code:
-            self.show_error("Enter the member code.", "请输入会员编号。")
-            return
-        self.submit_request(RecommendInput(code))
+        self.submit_request(RecommendInput(self.wish.text().strip()))
 
 
 class HandoffForm(Form):

@@ -184,7 +184,8 @@ QCheckBox::indicator { width: 30px; height: 30px; }
 QComboBox { min-height: 48px; font-size: 18px; }
 QLineEdit, #chatInput { min-height: 48px; font-size: 20px; border-radius: 24px; }
 QTabBar::tab { min-height: 44px; padding: 6px 18px; font-size: 17px; }
-#whyLine { font-size: 14px; }
+#whyLine, #whyButton { font-size: 15px; }
+#whyButton { min-height: 36px; }
 #attractScreen { background: qlineargradient(x1:0, y1:0, x2:1, y2:1, stop:0 #ff5000, stop:1 #ff8a3d); }
 #attractTitle { color: #ffffff; font-size: 54px; font-weight: 700; }
 #attractBody { color: #fff4ee; font-size: 26px; }

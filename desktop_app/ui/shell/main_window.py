@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -34,9 +34,12 @@ from desktop_app.app import App
 from desktop_app.core.errors import AppError
 from desktop_app.dialogue.reply import GuideOffer
 from desktop_app.fusion.hypothesis import Modality
+from desktop_app.ui.chat.desk_link import attach as attach_desk
 from desktop_app.ui.chat.handler import AssistantChatHandler, AssistantText, ChatHandler
 from desktop_app.ui.chat.panel import ChatPanel
+from desktop_app.ui.chat.rating_prompt import attach as attach_rating
 from desktop_app.ui.common.labels import tr
+from desktop_app.ui.common.qt_language import apply_qt_language
 from desktop_app.ui.common.style import STYLE
 from desktop_app.ui.common.tasks import TaskRunner
 from desktop_app.ui.forms.actions import FormController
@@ -45,6 +48,7 @@ from desktop_app.ui.guide.tabs import GuideTabs
 from desktop_app.ui.kiosk.mode import KioskMode
 from desktop_app.ui.kiosk.screen import KIOSK_STYLE, AttractScreen, IdleWatcher, ask_pin, idle_timeout_s
 from desktop_app.ui.session.panel import SessionPanel
+from desktop_app.ui.shell.chrome import action_bar, fit_splitter, help_panel, name_close_buttons
 from desktop_app.ui.shell.help import GREETING, HELP_EN, HELP_ZH
 from desktop_app.ui.shell.media import LoadProgress, MediaController, MediaOptions
 from desktop_app.ui.shell.settings_dialog import SettingsChoice, SettingsDialog
@@ -67,7 +71,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, app: App, runner: TaskRunner | None = None, *, language: str | None = None,
                  handler: ChatHandler | None = None, kiosk: bool = False, parent: QWidget | None = None,
-                 media: bool = False, customer_code: str | None = None, **media_options: Any) -> None:
+                 media: bool = False, customer_code: str | None = None, staff_view: bool = False,
+                 **media_options: Any) -> None:
         super().__init__(parent)
         self.app = app
         self.language = language or app.settings.language
@@ -86,14 +91,19 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self._header())
-        column.addWidget(self._action_bar())
+        bar, self.action_buttons = action_bar(self.open_form)
+        column.addWidget(bar)
         self.chat = ChatPanel(self.runner, handler or AssistantChatHandler(lambda: app.assistant,
                                                                            customer_code=customer_code), self.language)
-        self.forms = FormController(app, self.chat, self.statusBar(), self.language)
+        self.forms = FormController(app, self.chat, self.statusBar(), self.language, customer_code=customer_code,
+                                    kiosk=kiosk)
         self.chat.productRequested.connect(self.forms.ask_product_by_id)
         self.chat.pageRequested.connect(self.forms.search)
         self.chat.guideRequested.connect(self.open_guide)
         self.chat.exchangeReceived.connect(self._on_exchange)
+        self.desk_link = attach_desk(app, self.chat, self.runner, self)  # a handed-off chat goes live with an agent
+        self.rating_offer = attach_rating(self.chat, self.runner, self, kiosk=kiosk)  # rate a resolved chat
+        self.languageChanged.connect(self.rating_offer.set_language)
         self.side = QTabWidget()
         self.side.setObjectName("sidePanel")
         self.side.setDocumentMode(True)
@@ -116,12 +126,16 @@ class MainWindow(QMainWindow):
         self.guide_tabs = GuideTabs(app, self.side, self.runner, self.language, self.add_side_panel, self)
         self.guide_tabs.failed.connect(self._guide_failed)
         self.chat.command_filter = self.guide_tabs.handle_command
+        #: What the assistant understood (intents, confidences, slots) is for staff, never shown to a
+        #: shopper by default: on a laptop Ctrl+Shift+D opens it; a kiosk never has it.
         self.session_panel: SessionPanel | None = None
-        if not kiosk:  # what the assistant understood is for staff, not for a kiosk's visitors
-            self.session_panel = SessionPanel(self.language)
-            self.add_side_panel(self.session_panel, "Session", "会话")
-        self.help = self._help_panel()
+        if not kiosk:
+            QShortcut(QKeySequence("Ctrl+Shift+D"), self, self.show_session_details)
+            if staff_view:
+                self.show_session_details()
+        self.help, self.help_text = help_panel()
         self.add_side_panel(self.help, "Help", "帮助")
+        apply_qt_language(self.language)
         self._retranslate()
         self._greet()
         options = MediaOptions(enabled=media, **media_options)
@@ -171,35 +185,12 @@ class MainWindow(QMainWindow):
         row.addWidget(self.settings_button)
         return bar
 
-    def _action_bar(self) -> QWidget:
-        bar = QFrame()
-        bar.setObjectName("actionBar")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(18, 8, 18, 8)
-        row.setSpacing(8)
-        self.action_buttons: dict[str, QPushButton] = {}
-        for key in ACTION_LABELS:
-            button = QPushButton()
-            button.setObjectName(f"action_{key}")
-            button.setProperty("chip", True)
-            button.clicked.connect(lambda _=False, k=key: self.open_form(k))
-            self.action_buttons[key] = button
-            row.addWidget(button)
-        row.addStretch(1)
-        return bar
-
-    def _help_panel(self) -> QWidget:
-        panel = QWidget()
-        layout = QVBoxLayout(panel)
-        layout.setContentsMargins(16, 16, 16, 16)
-        self.help_text = QLabel()
-        self.help_text.setObjectName("helpText")
-        self.help_text.setWordWrap(True)
-        self.help_text.setTextFormat(Qt.TextFormat.PlainText)
-        self.help_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.help_text)
-        layout.addStretch(1)
-        return panel
+    def show_session_details(self) -> None:
+        """Open the staff's session panel (laptop only); later turns fill it."""
+        if self.kiosk or self.session_panel is not None:
+            return
+        self.session_panel = SessionPanel(self.language)
+        self.add_side_panel(self.session_panel, "Session details (staff)", "会话详情（员工）")
 
     def add_side_panel(self, widget: QWidget, title_en: str, title_zh: str, *, first: bool = False) -> int:
         """Host another panel (session info, guide player, camera) in the right-hand tabs."""
@@ -248,12 +239,13 @@ class MainWindow(QMainWindow):
             return
         self.language = language
         self.language_combo.setCurrentIndex(0 if language == "zh" else 1)
+        apply_qt_language(language)
         self._retranslate()
         self.forms.set_language(language)
         self.chat.set_language(language)
         if self.session_panel is not None:
             self.session_panel.set_language(language)
-        self.guide_tabs.language = language
+        self.guide_tabs.set_language(language)
         self.media.set_language(language)
         if self.kiosk_mode is not None:
             self.kiosk_mode.set_language(language)
@@ -271,6 +263,7 @@ class MainWindow(QMainWindow):
             button.setText(t(*ACTION_LABELS[key]).replace("&", "&&"))  # "Q&A" is not a shortcut
         for widget, en, zh in self._side_titles:
             self.side.setTabText(self.side.indexOf(widget), t(en, zh))
+        name_close_buttons(self.side, t("Close tab", "关闭标签页"))
         self.help_text.setText(t(HELP_EN, HELP_ZH))
         self.store_date = t(f"Store date {self.app.clock.now():%Y-%m-%d}", f"门店日期 {self.app.clock.now():%Y-%m-%d}")
         self.statusBar().showMessage(self.store_date)
@@ -282,6 +275,7 @@ class MainWindow(QMainWindow):
         self.guide_tabs.close_all()  # their step times are recorded first
         self.media.reset()
         self.chat.clear()
+        self.rating_offer.clear()
         self.chat.set_form(None)
         self.forms.clear()
         if self.session_panel is not None:
@@ -384,6 +378,10 @@ class MainWindow(QMainWindow):
         self.media.apply_settings(choice, before)
 
     # -- lifecycle -------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        fit_splitter(self.splitter, self.left, self.width(), self.height())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.kiosk_mode is not None:

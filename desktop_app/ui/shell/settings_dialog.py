@@ -2,7 +2,7 @@
 
 Choices apply to the running window at once (the speech model reloads off the GUI thread when
 the engine changes). They are not written anywhere: the app's settings come from
-``DESKTOP_APP_*`` variables, so a change that should last goes there (the dialog says which).
+``DESKTOP_APP_*`` variables, so a change that should last goes there (the administrator's job, see docs/kiosk.md).
 In kiosk mode the dialog opens only after the operator PIN.
 """
 
@@ -117,8 +117,8 @@ class SettingsDialog(QDialog):
         self.store_audio.setObjectName("storeAudio")
         self.store_audio.setChecked(current.store_audio)
         form.addRow(self.store_audio)
-        form.addRow(QLabel(t(f"Conversations are deleted after {retention_days} days (DESKTOP_APP_RETENTION_DAYS).",
-                             f"会话记录保留 {retention_days} 天后自动删除（DESKTOP_APP_RETENTION_DAYS）。")))
+        form.addRow(QLabel(t(f"Conversations are deleted after {retention_days} days.",
+                             f"会话记录保留 {retention_days} 天后自动删除。")))
         self.delete_button = QPushButton(t("Delete this conversation now", "立即删除当前会话"))
         self.delete_button.setObjectName("deleteHistoryButton")
         if on_delete_history is not None:
@@ -128,8 +128,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.delete_button)
         column.addWidget(privacy)
 
-        note = QLabel(t("Changes apply now, for this run. To keep them, set the DESKTOP_APP_* variables "
-                        "(see docs/kiosk.md).", "更改立即生效（仅本次运行）。如需保留，请设置 DESKTOP_APP_* 环境变量（见 docs/kiosk.md）。"))
+        note = QLabel(t("Changes apply now, for this run; the store's administrator can make them permanent.",
+                        "更改立即生效（仅本次运行）；如需长期保留，请联系门店管理员设置。"))
         note.setWordWrap(True)
         note.setObjectName("settingsNote")
         column.addWidget(note)

@@ -61,6 +61,14 @@ class QtMicrophoneSource(QObject):
     def active(self) -> bool:
         return self._source is not None
 
+    def has_device(self) -> bool:
+        """Whether the system lists an input device this source would open (no device: the mic
+        control says so up front instead of offering a button that can only fail)."""
+        from PySide6.QtMultimedia import QMediaDevices
+
+        device = pick_input(QMediaDevices.audioInputs(), QMediaDevices.defaultAudioInput(), self.device)
+        return not device.isNull()
+
     def start(self, on_chunk: ChunkCallback, on_error: ErrorCallback) -> None:
         from PySide6.QtMultimedia import QAudioFormat, QAudioSource, QMediaDevices
 

@@ -94,6 +94,11 @@ class MicrophoneWidget(QWidget):
         self._press_timer = QElapsedTimer()
         self._closed = False
         self._build()
+        has_device = getattr(self.source, "has_device", None)
+        #: No input device at all: the control is disabled with the reason, never "ready".
+        self.no_device = callable(has_device) and not has_device()
+        if self.no_device:
+            self._show_no_device()
         self._result.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
         self._status_from_worker.connect(self.status.setText, Qt.ConnectionType.QueuedConnection)
         self._source_error.connect(self._on_source_error, Qt.ConnectionType.QueuedConnection)
@@ -139,8 +144,14 @@ class MicrophoneWidget(QWidget):
         if exc is not None:
             message = exc.localized("zh" if self._t is TEXT["zh"] else "en") if isinstance(exc, AppError) else str(exc)
             self._result.emit(None, message)
-        elif not self._closed:
+        elif not self._closed and not self.no_device:
             self._status_from_worker.emit(self._t["ready"])
+
+    def _show_no_device(self) -> None:
+        for control in (self.talk_button, self.hands_free):
+            control.setEnabled(False)
+            control.setToolTip(self._t["no_mic"])
+        self.status.setText(self._t["no_mic"])
 
     def _pressed(self) -> None:
         if self.speaker is not None:

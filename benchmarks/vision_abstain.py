@@ -151,6 +151,8 @@ def collect(split: Split, analyzer: FrameAnalyzer) -> Iterator[Sample]:
     bank = build_bank(mesh_assets(), 3, seed=split.bank_seed)
     for n, sp in enumerate(index.steps):
         labels = [label for label, count in sp.counts for _ in range(count)]
+        if not labels:  # a step whose parts the detector has no class for (nails, hinges): nothing to show
+            continue
         for k in range(2):
             rng = np.random.default_rng(split.layout_seed + 10 * n + k)
             img, _ = compose(rng, bank, 480, 480, classes=labels)

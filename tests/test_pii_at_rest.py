@@ -16,7 +16,7 @@ from desktop_app.core.errors import ConfigError, SchemaMismatch
 from desktop_app.service.types import ComplaintTopic, Priority
 from desktop_app.store.db import Database
 from desktop_app.store.rekey import encrypted_binary_columns, rekey, rewrite_rows
-from desktop_app.store.schema import Base, Customer, Order
+from desktop_app.store.schema import SCHEMA_VERSION, Base, Customer, Order
 from desktop_app.store.sealed import (
     BLIND_INDEX_OF,
     NORMALISED_BY,
@@ -191,7 +191,8 @@ def _back_to_v2(app: Any) -> None:
             if conn.dialect.name == "postgresql":
                 conn.execute(text(f"ALTER TABLE {table} " + ", ".join(
                     f"ALTER COLUMN {name} TYPE VARCHAR({length})" for name, length in columns.items())))
-        for table in ("access_attempts", "conversation_orders", "desk_events", "desk_tickets", "canned_replies",
+        for table in ("guide_viewings", "fairness_reviews", "nlu_review_items", "nlu_model_versions",  # v4
+                      "access_attempts", "conversation_orders", "desk_events", "desk_tickets", "canned_replies",
                       "agents"):
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("UPDATE schema_meta SET value = '2' WHERE key = 'schema_version'"))
@@ -208,8 +209,8 @@ def test_a_v2_store_is_upgraded_with_its_personal_data_encrypted_in_place(app, b
         probe.prepare()
     probe.dispose()  # (an open connection would keep the WAL, with the plain text, from being checkpointed)
     # `desktop-app db upgrade`; on PostgreSQL the VARCHAR columns must widen first: a token is longer than 64
-    assert upgrade(app.db.url, app.db.keys) == ("v2", "v3")
-    assert app.db.schema_version() == 3 and _personal(app) == before
+    assert upgrade(app.db.url, app.db.keys) == ("v2", f"v{SCHEMA_VERSION}")
+    assert app.db.schema_version() == SCHEMA_VERSION and _personal(app) == before
     raw, rows = _raw_store(app, backend), _raw_rows(app)
     assert not [value for value in before if value.encode() in raw or value in rows]
     with app.db.session() as s:

@@ -25,7 +25,8 @@ from desktop_app.store.schema import SCHEMA_VERSION, Base, Customer, Order
 #: add the new hash. (``alembic_version``, the migrations' bookkeeping, is not part of the schema.)
 SCHEMA_FINGERPRINTS = {1: "8cc6e07efb4aebac1ebb386c941736c89ee0c9b50399537459b939e298f76c6b",
                        2: "805b3a6b9f349d896477f24b89a5f8f3d97bb7bc8e306204e80210b626151372",
-                       3: "504a6bff5f30b99d043fe6775ef2050937a608aa126c2df3c2d17195d39fc36b"}
+                       3: "504a6bff5f30b99d043fe6775ef2050937a608aa126c2df3c2d17195d39fc36b",
+                       4: "4a739c77fe6c43de7cf8f9906d9307e9d3486bd8cbbbe68019e8e20d8a4cf157"}
 
 
 def _fresh(tmp_path: Path, name: str = "x.sqlite3") -> Database:
@@ -198,6 +199,8 @@ _V2_TABLES = ("price_history", "refunds", "order_changes", "invoices", "price_pr
 #: What schema v3 changed, undone to build a v2 store: its new tables, the blind index columns, and
 #: the VARCHAR declarations of the columns that became encrypted TEXT.
 _V3_TABLES = ("access_attempts", "conversation_orders", "desk_events", "desk_tickets", "canned_replies", "agents")
+#: The tables schema v4 added (dropped first to go back to v3).
+_V4_TABLES = ("guide_viewings", "fairness_reviews", "nlu_review_items", "nlu_model_versions")
 _V3_INDEXES = {"customers": "phone_index", "orders": "contact_phone_index"}
 _V2_DECLARED = {"customers": {"name": "VARCHAR(64)", "phone": "VARCHAR(20)", "address": "VARCHAR(200)"},
                 "orders": {"contact_phone": "VARCHAR(20)", "ship_address": "VARCHAR(200)"}}
@@ -207,7 +210,7 @@ def _v2_store(tmp_path: Path, name: str = "v2.sqlite3") -> Database:
     """A store exactly as schema v2 made it (its fingerprint is checked), empty."""
     db = _fresh(tmp_path, name)
     with db.engine.begin() as conn:
-        for table in _V3_TABLES:
+        for table in (*_V4_TABLES, *_V3_TABLES):
             conn.execute(text(f"DROP TABLE {table}"))
         for table, column in _V3_INDEXES.items():
             conn.execute(text(f"DROP INDEX ix_{table}_{column}"))
@@ -285,16 +288,16 @@ def test_v2_store_is_migrated_to_v3_with_personal_data_encrypted_in_place(tmp_pa
             ":ship_address, 100, 'alipay')"), _PLAIN)
     old.dispose()
     keys = StoreKeys.from_key(Fernet.generate_key())
-    assert upgrade(old.url, keys) == ("v2", "v3")
+    assert upgrade(old.url, keys) == ("v2", f"v{SCHEMA_VERSION}")
     db = Database(old.url)
     db.bind_keys(keys)
     db.prepare()
-    assert db.schema_version() == 3
-    # Same tables and columns as a new v3 store; SQLite keeps the old VARCHAR declarations (it ignores them).
+    assert db.schema_version() == SCHEMA_VERSION
+    # Same tables and columns as a new store; SQLite keeps the old VARCHAR declarations (it ignores them).
     sealed = {f"{t}.{c}" for t, cs in _V2_DECLARED.items() for c in cs}
     migrated = _fingerprint(db, text_types=sealed)
-    fresh = _fresh(tmp_path, "v3.sqlite3")
-    assert migrated == _fingerprint(fresh) == SCHEMA_FINGERPRINTS[3]
+    fresh = _fresh(tmp_path, "fresh.sqlite3")
+    assert migrated == _fingerprint(fresh) == SCHEMA_FINGERPRINTS[SCHEMA_VERSION]
     fresh.dispose()
     with db.session() as s:
         customer = s.scalars(select(Customer)).one()
@@ -320,6 +323,7 @@ def test_v2_store_with_personal_data_is_not_migrated_without_its_key(tmp_path):
         upgrade(old.url)
     assert Database(old.url).schema_version() == 2 and "phone_index" not in _columns(old, "customers")
     assert "access_attempts" not in inspect(old.engine).get_table_names()  # the whole step rolled back
+    assert "guide_viewings" not in inspect(old.engine).get_table_names()
     keys = StoreKeys.from_key(Fernet.generate_key())
     upgrade(old.url, keys)  # with its key, the same store upgrades
     keyed = Database(old.url)

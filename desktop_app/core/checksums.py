@@ -33,6 +33,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from desktop_app.core.files import atomic_write
+
 log = logging.getLogger(__name__)
 
 _CHUNK = 1 << 20
@@ -110,14 +112,11 @@ class StampBook:
             return
         data = {name: {"identity": asdict(s.identity), "sha256": s.sha256, "checked_ns": s.checked_ns}
                 for name, s in self._stamps.items()}
-        tmp = self.path.with_name(self.path.name + f".tmp{os.getpid()}")
         try:
-            tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-            os.replace(tmp, self.path)
+            atomic_write(self.path, json.dumps(data, indent=1).encode("utf-8"))
             self._dirty = False
         except OSError:
             log.warning("could not save the checksum stamps in %s; files will be hashed again", self.path.parent)
-            tmp.unlink(missing_ok=True)
 
 
 #: Files checked in this process: a second detector or transcriber in one run does not hash again.

@@ -20,6 +20,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from desktop_app.core.errors import ConfigError
+from desktop_app.core.files import atomic_write, fsync_path
 
 log = logging.getLogger(__name__)
 
@@ -86,14 +87,6 @@ def read_key(path: Path) -> bytes | None:
     return key
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_temp(directory: Path, stem: str, key: bytes) -> Path:
     """A fsynced 0600 file holding ``key`` in ``directory`` (same file system as the target)."""
     tmp = directory / f".{stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
@@ -123,7 +116,7 @@ def write_key_exclusive(path: Path, key: bytes) -> bool:
             return False
         finally:
             tmp.unlink()
-        _fsync_dir(path.parent)
+        fsync_path(path.parent)
         return True
     except OSError as exc:
         raise _io_error(path, exc) from exc
@@ -132,13 +125,7 @@ def write_key_exclusive(path: Path, key: bytes) -> bool:
 def install_key(path: Path, key: bytes) -> None:
     """Put ``key`` at ``path``, replacing whatever is there, in one rename."""
     try:
-        tmp = _write_temp(path.parent, path.name, key)
-        try:
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        _fsync_dir(path.parent)
+        atomic_write(path, key, mode=FILE_MODE, durable=True)
     except OSError as exc:
         raise _io_error(path, exc) from exc
 
@@ -147,7 +134,7 @@ def move_key(source: Path, target: Path) -> None:
     """Rename a complete key file onto ``target`` (finishing a rotation)."""
     try:
         os.replace(source, target)
-        _fsync_dir(target.parent)
+        fsync_path(target.parent)
     except OSError as exc:
         raise _io_error(target, exc) from exc
 

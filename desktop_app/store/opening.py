@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from desktop_app.core.crypto import StoreKeys
 from desktop_app.core.errors import ConfigError
+from desktop_app.core.files import fsync_path
 from desktop_app.core.keyfile import (
     FILE_MODE,
     create_key,
@@ -60,14 +61,6 @@ def _secure_folders(url: str, key_path: Path, data_dir: Path) -> None:
             secure_dir(folder)
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def remove_stale_builds(path: Path) -> None:
     """Temporary stores of starts that were killed (only called with the store lock held)."""
     for stale in path.parent.glob(glob.escape(path.name + BUILDING) + "*"):
@@ -98,11 +91,11 @@ def build_sqlite_store(path: Path, keys: StoreKeys, seed: Seeder | None) -> None
             leftover.unlink(missing_ok=True)
         raise
     db.dispose()
-    _fsync(tmp)
+    fsync_path(tmp)
     for side in SIDE_FILES:  # a WAL left by an older store of this name must not be replayed onto the new one
         path.with_name(path.name + side).unlink(missing_ok=True)
     os.replace(tmp, path)
-    _fsync(path.parent)
+    fsync_path(path.parent)
     log.info("published a new store (key %s)", keys.fingerprint)
 
 

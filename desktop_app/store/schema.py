@@ -36,10 +36,16 @@ from desktop_app.store.schema_desk import (
     DeskEvent as DeskEvent,
     DeskTicket as DeskTicket,
 )
+from desktop_app.store.schema_merchant import (
+    FairnessReview as FairnessReview,
+    GuideViewing as GuideViewing,
+    NluModelVersion as NluModelVersion,
+    NluReviewItem as NluReviewItem,
+)
 from desktop_app.store.sealed import SealedText, blind_index_of
 
 #: Bump with every schema change and add the alembic revision ``v<N>`` to ``store/migrations/versions``.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class SchemaMeta(Base):

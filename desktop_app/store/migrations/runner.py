@@ -8,6 +8,7 @@ and its first upgrade stamps that revision before running the later ones, in the
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +42,18 @@ def _newer(a: str, b: str) -> bool:
 
 
 def scripts(location: Path | None = None) -> ScriptDirectory:
+    """The revisions at ``location`` (the app's own by default), read once per process: every start
+    checks the store against them, and reading the revision files is most of that check's cost."""
+    return _scripts_at(str(location or SCRIPTS))
+
+
+@functools.lru_cache(maxsize=16)
+def _scripts_at(location: str) -> ScriptDirectory:
     config = Config()
-    config.set_main_option("script_location", str(location or SCRIPTS))
-    return ScriptDirectory.from_config(config)
+    config.set_main_option("script_location", location)
+    directory = ScriptDirectory.from_config(config)
+    directory.revision_map.heads  # noqa: B018  (loads the revision files now, under the cache)
+    return directory
 
 
 def head_revision(location: Path | None = None) -> str:

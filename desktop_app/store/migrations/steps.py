@@ -20,6 +20,8 @@ V2_TABLES = ("price_history", "refunds", "order_changes", "invoices", "price_pro
              "coupon_uses", "warranty_tickets", "installation_bookings", "restock_alerts")
 #: The tables schema v3 added (created from the models).
 V3_TABLES = ("access_attempts", "conversation_orders", "agents", "desk_tickets", "desk_events", "canned_replies")
+#: The tables schema v4 added (created from the models).
+V4_TABLES = ("guide_viewings", "fairness_reviews", "nlu_review_items", "nlu_model_versions")
 
 
 def record_version(conn: Connection, version: int) -> None:
@@ -72,3 +74,9 @@ def v2_to_v3(conn: Connection, keys: StoreKeys | None) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"ALTER TABLE {table} " + ", ".join(f"ALTER COLUMN {c} TYPE TEXT" for c in columns)))
         seal_plain_columns(conn, keys, table, columns, indexes[table])
+
+
+def v3_to_v4(conn: Connection, _keys: StoreKeys | None) -> None:
+    """The merchant's view: guide viewings (abandoned at a step), supervisors' fairness reviews, and
+    the review queue and model versions of learning from agents. New tables only."""
+    Base.metadata.create_all(conn, tables=[Base.metadata.tables[name] for name in V4_TABLES])

@@ -26,6 +26,8 @@ from desktop_app.service.guide_stats import GuideStats
 from desktop_app.service.handoff import HandoffService
 from desktop_app.service.installation import InstallationService
 from desktop_app.service.invoices import InvoiceService
+from desktop_app.service.merchant_figures import MerchantFigures
+from desktop_app.service.nlu_versions import NluVersions
 from desktop_app.service.order_changes import OrderChangeService
 from desktop_app.service.orders import OrderService
 from desktop_app.service.policy import Policy, load_policy
@@ -66,6 +68,8 @@ class App:
     conversations: ConversationStore
     privacy: PrivacyService
     guide_stats: GuideStats
+    #: The merchant dashboard's figures (rates, complaint trends, assembly pain, segments, drill-down).
+    merchant_figures: MerchantFigures
     policy: Policy
     refunds: RefundService
     order_changes: OrderChangeService
@@ -79,6 +83,8 @@ class App:
     restock: RestockService
     #: The human agents' desk (accounts, tickets, order actions, supervision) over the same services.
     desk: Desk
+    #: The intent model versions (the one deployed, their scores) and the review queue they learn from.
+    nlu_versions: NluVersions
     guides: frozenset[str] = frozenset()
     _assistant: Assistant | None = None
     _assistant_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -96,12 +102,16 @@ class App:
             from desktop_app.dialogue.pipeline import Assistant
             from desktop_app.nlu.brands import BrandLexicon
             from desktop_app.nlu.lexicon import ProductEntry, ProductLexicon
+            from desktop_app.nlu.model_versions import load_deployed
             from desktop_app.nlu.understand import Understander
 
             # The SKU is a name too: "PHN-QL-E3 有货吗" asks about that product.
             lexicon = ProductLexicon.from_entries(ProductEntry(sku, en, zh, aliases=(sku,))
                                                   for sku, en, zh in self.catalog.names())
-            understander = Understander(lexicon=lexicon, brands=BrandLexicon(self.catalog.brands()))
+            # The intent model `nlu retrain` deployed (checked against its recorded sha256), else the base one.
+            deployed = self.nlu_versions.deployed_model()
+            classifier = load_deployed(self.settings.cache_dir, deployed.version, deployed.sha256) if deployed else None
+            understander = Understander(lexicon=lexicon, brands=BrandLexicon(self.catalog.brands()), classifier=classifier)
             channel = "kiosk" if self.settings.kiosk else "laptop"
             self._assistant = Assistant(understander, DialogueManager(self, guides=self.guides, channel=channel))
         return self._assistant
@@ -118,12 +128,12 @@ def open_database(settings: Settings) -> Database:
 
 
 def _demo_seeder(settings: Settings) -> Seeder:
-    from desktop_app.store.demo.seed import seed_demo_store
-
     anchor = datetime.fromisoformat(settings.demo_today).replace(hour=14)  # read before anything is written
 
     def seed(db: Database) -> object:
-        return seed_demo_store(db, seed=settings.demo_seed, anchor=anchor)
+        from desktop_app.store.demo.seed import seed_demo_store  # only for a first start: not on every start
+
+        return seed_demo_store(db, seed=settings.demo_seed, anchor=anchor, history=settings.demo_history)
 
     return seed
 
@@ -156,6 +166,7 @@ def build_app(settings: Settings | None = None) -> App:
         conversations=ConversationStore(db, clock, cipher),
         privacy=PrivacyService(db, clock, cipher),
         guide_stats=GuideStats(db, clock),
+        merchant_figures=MerchantFigures(db, clock, cipher),
         policy=policy,
         refunds=refunds,
         order_changes=order_changes,
@@ -168,6 +179,7 @@ def build_app(settings: Settings | None = None) -> App:
         sizing=SizeAdvisor(db, policy),
         restock=RestockService(db, clock),
         desk=build_desk(db, clock, orders=orders, returns=returns, refunds=refunds, changes=order_changes),
+        nlu_versions=NluVersions(db, clock),
         guides=available_guides(settings.assets_dir),
     )
     app.privacy.purge_conversations(settings.retention_days, now=SystemClock().now())  # retention: real time

@@ -28,7 +28,7 @@ BOTH_BACKENDS = frozenset({
     "test_handoff_context", "test_catalog_import", "test_return_policy", "test_access_guard",
     "test_pii_at_rest", "test_keys", "test_db_upgrade", "test_agent_desk", "test_agent_console",
     "test_privacy_complete", "test_conversation_record",
-    "test_desk_notify", "test_merchant_figures",
+    "test_desk_notify", "test_merchant_figures", "test_fairness", "test_merchant_export",
 })
 
 
@@ -51,7 +51,7 @@ def _settings_in(root: Path, **overrides: Any) -> Settings:
 def seeded_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory holding a freshly seeded store and its key file; copy, never use directly."""
     root = tmp_path_factory.mktemp("seeded-template")
-    app = build_app(_settings_in(root))
+    app = build_app(_settings_in(root, demo_history=False))  # tests that need a service history seed their own
     app.close()
     return root / "data"
 
@@ -62,7 +62,7 @@ def seeded_pg_template(request: pytest.FixtureRequest, tmp_path_factory: pytest.
     server = request.getfixturevalue("pg_server")
     name = server.create_database()
     root = tmp_path_factory.mktemp("seeded-pg-template")
-    app = build_app(_settings_in(root, db_url=server.url(name)))
+    app = build_app(_settings_in(root, db_url=server.url(name), demo_history=False))
     app.close()
     return name, root / "data"
 

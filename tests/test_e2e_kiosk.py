@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from e2e_helpers import TURN_TIMEOUT_MS, exchanges, media_window, say
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLabel
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLabel, QMessageBox, QPushButton
 
 from desktop_app.dialogue.reply import GuideOffer
 from desktop_app.service.types import SearchResult
@@ -105,6 +105,9 @@ def test_kiosk_settings_need_the_operator_pin(qtbot, make_main_window, monkeypat
         if isinstance(dialog, QInputDialog):
             dialog.setTextValue("4711")
             dialog.accept()
+            QTimer.singleShot(50, close_settings)
+        elif isinstance(dialog, QMessageBox) and dialog.objectName() == "operatorOptions":
+            dialog.findChild(QPushButton, "operator_settings").click()
             QTimer.singleShot(50, close_settings)
         elif isinstance(dialog, QDialog):
             opened.append(dialog.objectName())

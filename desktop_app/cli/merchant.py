@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli.common import lang
+from desktop_app.cli.merchant_dashboard import register_dashboard
 from desktop_app.cli.output import emit_json
 from desktop_app.core.config import Settings
 from desktop_app.service.analytics import Rate, ResolutionStats, TopicFigures
 from desktop_app.service.complaint_causes import RootCause, cause_name, topic_name
 from desktop_app.service.types import TicketView
 
+if TYPE_CHECKING:
+    from desktop_app.service.fairness import FairnessReport
+
 _PRIORITY_ZH = {"LOW": "低", "NORMAL": "普通", "HIGH": "高", "URGENT": "紧急"}
-_DIMENSIONS = {"brand": ("brand", "品牌"), "origin_region": ("origin", "产地"), "price_band": ("price band", "价格段"),
-               "language": ("language", "语言"), "city": ("city", "城市")}
 
 
 def _rate(rate: Rate, zh: bool) -> str:
@@ -92,18 +94,23 @@ def queue_line(queue: Sequence[TicketView], language: str) -> str:
     return f"Handoff queue: {len(queue)} waiting{first}"
 
 
-def fairness_lines(fairness: Any, language: str) -> list[str]:
-    zh = language == "zh"
-    gap_language, gap_city = fairness.parity_gap("language"), fairness.parity_gap("city")
-    lines = [f"推荐公平性（{fairness.slots} 个推荐位）：按语言的价格差 ×{gap_language:.2f}，按城市 ×{gap_city:.2f}" if zh
-             else f"Recommendation fairness over {fairness.slots} slots: price parity gap by language "
-                  f"×{gap_language:.2f}, by city ×{gap_city:.2f}"]
-    for e in sorted(fairness.flagged, key=lambda e: e.ratio):
-        en, zh_name = _DIMENSIONS.get(e.dimension, (e.dimension, e.dimension))
-        lines.append(f"  {zh_name if zh else en:<10} {e.group:<14} "
-                     + (f"目录占比 {e.catalog_share:5.1%}  推荐占比 {e.exposure_share:5.1%}  ×{e.ratio:.2f}" if zh else
-                        f"catalogue {e.catalog_share:5.1%}  recommended {e.exposure_share:5.1%}  ×{e.ratio:.2f}"))
-    return lines
+def fairness_lines(fairness: FairnessReport, language: str) -> list[str]:
+    """The audit in the reply language: paths audited, each flag with its figures and latest review,
+    what was not flagged and why, and parity across customer groups (``service.fairness_text``)."""
+    from desktop_app.service.fairness_text import fairness_lines as lines
+
+    return lines(fairness, language)
+
+
+def fairness_json(fairness: FairnessReport) -> dict[str, Any]:
+    """The audit for ``--json``: every figure, the flags, and per customer dimension the largest
+    judged price ratio (``None`` when no group had enough customers to judge)."""
+    gaps: dict[str, float | None] = {}
+    for dimension in ("language", "city"):
+        judged = [f.value.value for f in fairness.parity
+                  if f.dimension == f"{dimension}.price" and f.value is not None and f.verdict != "too_few"]
+        gaps[dimension] = max(judged, key=lambda r: max(r, 1 / r) if r else 0.0) if judged else None
+    return {"fairness": fairness, "fairness_flagged": fairness.flagged, "parity_gap": gaps}
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
@@ -115,15 +122,13 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     figures = complaint_figures(app.db)
     queue = app.handoff.queue()
     stats = resolution_stats(app.db)
-    fairness = audit(app.db, app.recommendations)
+    fairness = audit(app.db, app.catalog, app.recommendations, clock=app.clock)
     if args.json:
         emit_json({"complaint_topics": {f.topic.value: f.complaints for f in figures},
                    "complaints": figures, "handoff_queue": queue, "resolution": stats,
                    "rates": {name: _rate_json(getattr(stats, name)) for name in (
                        "resolution", "handoff", "rephrase", "share_rated", "rated_down_share")},
-                   "resolution_rate": stats.rate, "satisfaction": stats.satisfaction, "fairness": fairness,
-                   "fairness_flagged": fairness.flagged,
-                   "parity_gap": {d: fairness.parity_gap(d) for d in ("language", "city")}})
+                   "resolution_rate": stats.rate, "satisfaction": stats.satisfaction, **fairness_json(fairness)})
         return 0
     language = lang(args, settings)
     for line in [*resolution_lines(stats, language), *complaint_lines(figures, language), queue_line(queue, language),
@@ -132,8 +137,66 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_fairness_review(args: argparse.Namespace, settings: Settings) -> int:
+    """A supervisor marks one flag of the current audit as accepted or explained, with a note.
+
+    The supervisor signs in with the desk's PIN (asked without echo, or one line on stdin with
+    ``--pin-stdin``; never an argument): a wrong PIN is refused in one line and counted towards the
+    desk's lockout, like a sign-in at the console. Only a flag the audit shows now can be reviewed,
+    and the record keeps the figures as they are now."""
+    import getpass
+    import sys
+
+    from desktop_app.app import build_app
+    from desktop_app.core.errors import InvalidInput
+    from desktop_app.service.agent_accounts import require_supervisor
+    from desktop_app.service.fairness import Verdict, audit
+    from desktop_app.service.fairness_reviews import FairnessReviews
+
+    pin = sys.stdin.readline().strip() if args.pin_stdin else getpass.getpass("Supervisor PIN: ")
+    app = build_app(settings)
+    supervisor = app.desk.accounts.sign_in(args.agent, pin)
+    require_supervisor(supervisor)
+    report = audit(app.db, app.catalog, app.recommendations, clock=app.clock)
+    finding = report.finding(args.path, args.dimension, args.group)
+    if finding is None:
+        raise InvalidInput(f"The audit has no figure for {args.path} / {args.dimension} / {args.group}.",
+                           message_zh=f"审计中没有 {args.path} / {args.dimension} / {args.group} 这一项。")
+    if finding.verdict != Verdict.FLAGGED:
+        raise InvalidInput(f"{args.path} / {args.dimension} / {args.group} is not flagged now; only flags are reviewed.",
+                           message_zh=f"{args.path} / {args.dimension} / {args.group} 目前没有被标记，只有被标记的项需要复核。")
+    value = finding.value
+    figures = (value.value, value.low, value.high) if value is not None else (float("nan"),) * 3
+    record = FairnessReviews(app.db, app.clock).record(supervisor, path=args.path, dimension=args.dimension,
+                                                       group=args.group, verdict=args.verdict, note=args.note,
+                                                       figures=figures)
+    if args.json:
+        emit_json(record)
+    elif lang(args, settings) == "zh":
+        print(f"已记录：{args.path} / {args.dimension} / {args.group}（当前 {record.ratio:.2f}，95% 区间 "
+              f"{record.ci_low:.2f}–{record.ci_high:.2f}）由 {record.reviewer} 复核为"
+              f"{'已接受' if record.verdict == 'accepted' else '已说明理由'}。")
+    else:
+        print(f"Recorded: {args.path} / {args.dimension} / {args.group} (now {record.ratio:.2f}, 95% interval "
+              f"{record.ci_low:.2f}–{record.ci_high:.2f}) {record.verdict} by {record.reviewer}.")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     merchant = sub.add_parser("merchant", help="merchant figures").add_subparsers(dest="action", required=True)
     p = merchant.add_parser("report", help="resolution, satisfaction, complaint causes, queue, recommendation fairness")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help="reply language")
     p.set_defaults(func=cmd_report)
+    register_dashboard(merchant)
+    p = merchant.add_parser("fairness-review", help="a supervisor marks a fairness flag accepted or explained")
+    p.add_argument("--path", required=True, help="recommend, no_history, request, search, search_fallback or similar")
+    p.add_argument("--dimension", required=True,
+                   help="brand, origin_region, price_band, language.price, city.price, language.brand or city.brand")
+    p.add_argument("--group", required=True, help="the group as the report names it (a brand-mix flag: GROUP/BRAND, e.g. en/Lumio)")
+    p.add_argument("--verdict", required=True, choices=("accepted", "explained"))
+    p.add_argument("--note", required=True, help="why (about products and groups, never about a customer)")
+    p.add_argument("--agent", required=True, help="the supervisor's agent id")
+    p.add_argument("--pin-stdin", action="store_true", help="read the PIN as one line from stdin")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_fairness_review)

@@ -53,6 +53,9 @@ class Settings:
     retention_days: int = 90
     #: Seed the demo store on first start when the database is empty.
     seed_demo: bool = True
+    #: With the demo store, also seed four weeks of service history (conversations, complaints, agents'
+    #: tickets, ratings, guide step times) so the merchant's figures are not empty; off for a bare catalogue.
+    demo_history: bool = True
     demo_seed: int = 20261125
     #: "today" for the demo store; fixed so windows and timelines are reproducible.
     demo_today: str = "2026-11-20"

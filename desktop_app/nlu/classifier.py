@@ -16,10 +16,8 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import pickle
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -32,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from desktop_app.core.files import atomic_write
 from desktop_app.nlu.embedding import DIMENSIONS, shared_encoder
 from desktop_app.nlu.lexical import LexicalBlock
 
@@ -290,17 +289,6 @@ def _load_cached(model: Path, digest_file: Path, kind: type[M]) -> M | None:
         return None
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def load_or_fit(name: str, files: Sequence[str], kind: type[M], make: Callable[[Path | None], M],
                 cache_dir: Path | None, data_dir: Path | None, salt: str = "") -> M:
     """The cached model when its data key and checksum match, else a fresh one (and cache it)."""
@@ -314,8 +302,8 @@ def load_or_fit(name: str, files: Sequence[str], kind: type[M], make: Callable[[
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         blob = pickle.dumps(fitted, protocol=pickle.HIGHEST_PROTOCOL)
-        _atomic_write(model, blob)
-        _atomic_write(digest_file, hashlib.sha256(blob).hexdigest().encode("ascii"))
+        atomic_write(model, blob)
+        atomic_write(digest_file, hashlib.sha256(blob).hexdigest().encode("ascii"))
         for stale in directory.glob(f"{name}-*"):  # models of older data or code are never read again
             if stale not in (model, digest_file) and stale.suffix in (".pkl", ".sha256"):
                 stale.unlink(missing_ok=True)

@@ -14,9 +14,11 @@ conversations reads as what it is.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from desktop_app.service.complaint_causes import RootCause, root_cause
 from desktop_app.service.types import FAILURES, ComplaintTopic, Outcome
@@ -91,13 +93,47 @@ class ResolutionStats:
 
 
 @dataclass(frozen=True)
-class _Turn:
+class Turn:
     role: str
     intent: str | None
     outcome: str | None
 
 
-def _rephrased(turns: list[_Turn]) -> bool:
+@dataclass(frozen=True)
+class Verdict:
+    """One conversation judged by the rules above; the daily rates and the drill-down share it."""
+
+    small_talk_only: bool
+    handed_off: bool
+    rephrased: bool
+    ended_open: bool
+    rated_down: bool
+    unsupported: bool
+    rating: int | None
+
+    @property
+    def counted(self) -> bool:
+        """In the denominator: the customer asked for something (or rated the conversation)."""
+        return not self.small_talk_only
+
+    @property
+    def resolved(self) -> bool:
+        return self.counted and not (self.handed_off or self.rephrased or self.ended_open or self.rated_down)
+
+    @property
+    def reason(self) -> str:
+        """One code for the drill-down list, the first failure in this order: handed off, rephrased,
+        ended open, rated down; else resolved, or small talk."""
+        if self.small_talk_only:
+            return "small_talk"
+        for code, failed in (("handed_off", self.handed_off), ("rephrased", self.rephrased),
+                             ("ended_open", self.ended_open), ("rated_down", self.rated_down)):
+            if failed:
+                return code
+        return "resolved"
+
+
+def _rephrased(turns: Sequence[Turn]) -> bool:
     for i, turn in enumerate(turns):
         if turn.role != "assistant" or turn.outcome not in _FAILED:
             continue
@@ -107,31 +143,57 @@ def _rephrased(turns: list[_Turn]) -> bool:
     return False
 
 
-def resolution_stats(db: Database) -> ResolutionStats:
+def judge(turns: Sequence[Turn], rating: int | None) -> Verdict | None:
+    """The verdict on one conversation's turns (in order), or None when the assistant never spoke
+    (a conversation opened for an agent from a form is the desk's, not the assistant's)."""
+    said = [t.outcome for t in turns if t.role == "assistant"]
+    if not said:
+        return None
+    small_talk = all(o == Outcome.SMALL_TALK for o in said) and rating is None
+    return Verdict(small_talk_only=small_talk,
+                   handed_off=Outcome.HANDED_OFF in said or any(t.role == "agent" for t in turns),
+                   rephrased=_rephrased(turns), ended_open=said[-1] in _OPEN_ENDINGS,
+                   rated_down=rating is not None and rating <= RATED_DOWN_MAX,
+                   unsupported=Outcome.UNSUPPORTED in said, rating=rating)
+
+
+def verdicts(db: Database, *, started_from: datetime | None = None,
+             started_before: datetime | None = None) -> dict[int, Verdict]:
+    """Every conversation's verdict (those the assistant spoke in), optionally only the ones started in
+    ``[started_from, started_before)``."""
+    conditions: list[ColumnElement[bool]] = []
+    if started_from is not None:
+        conditions.append(Conversation.started_at >= started_from)
+    if started_before is not None:
+        conditions.append(Conversation.started_at < started_before)
+    turns: dict[int, list[Turn]] = defaultdict(list)
     with db.session() as s:
-        turns: dict[int, list[_Turn]] = defaultdict(list)
         for conv_id, role, intent, outcome in s.execute(
-                select(Message.conversation_id, Message.role, Message.intent, Message.outcome).order_by(Message.id)):
-            turns[conv_id].append(_Turn(role, intent, outcome))
-        ratings = {cid: r for cid, r in s.execute(select(Conversation.id, Conversation.rating)) if r is not None}
+                select(Message.conversation_id, Message.role, Message.intent, Message.outcome)
+                .join(Conversation, Conversation.id == Message.conversation_id).where(*conditions)
+                .order_by(Message.id)):
+            turns[conv_id].append(Turn(role, intent, outcome))
+        ratings = {cid: r for cid, r in s.execute(select(Conversation.id, Conversation.rating).where(
+            *conditions, Conversation.rating.is_not(None)))}
+    out = {}
+    for conv_id, conv in turns.items():
+        verdict = judge(conv, ratings.get(conv_id))
+        if verdict is not None:
+            out[conv_id] = verdict
+    return out
+
+
+def resolution_stats(db: Database, *, started_from: datetime | None = None,
+                     started_before: datetime | None = None) -> ResolutionStats:
     counts: Counter[str] = Counter()
     rating_sum = 0
-    for conv_id, conv in turns.items():
-        said = [t.outcome for t in conv if t.role == "assistant"]
-        if not said:
-            continue
-        if all(o == Outcome.SMALL_TALK for o in said) and conv_id not in ratings:
+    for v in verdicts(db, started_from=started_from, started_before=started_before).values():
+        if v.small_talk_only:
             counts["small_talk"] += 1
             continue
-        handed = Outcome.HANDED_OFF in said or any(t.role == "agent" for t in conv)
-        rephrased = _rephrased(conv)
-        ended_open = said[-1] in _OPEN_ENDINGS
-        stars = ratings.get(conv_id)
-        down = stars is not None and stars <= RATED_DOWN_MAX
-        counts.update(conversations=1, handed=handed, rephrased=rephrased, ended_open=ended_open, down=down,
-                      unsupported=Outcome.UNSUPPORTED in said, rated=stars is not None,
-                      resolved=not (handed or rephrased or ended_open or down))
-        rating_sum += stars or 0
+        counts.update(conversations=1, handed=v.handed_off, rephrased=v.rephrased, ended_open=v.ended_open,
+                      down=v.rated_down, unsupported=v.unsupported, rated=v.rating is not None, resolved=v.resolved)
+        rating_sum += v.rating or 0
     return ResolutionStats(counts["conversations"], counts["resolved"], counts["handed"], counts["rephrased"],
                            counts["down"], counts["unsupported"], counts["ended_open"], counts["small_talk"],
                            counts["rated"], rating_sum)

@@ -1,7 +1,8 @@
 """Conversation records: every turn stored encrypted, with intent, confidence and outcome.
 
 The outcome column is what the merchant's resolution rate is computed from; the text itself is
-only readable with the key file, never from the database alone.
+only readable with the key file, never from the database alone. A turn the assistant was unsure of
+joins the review queue (``service.nlu_review``) in the same transaction as the turn itself.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from desktop_app.core.clock import Clock
 from desktop_app.core.crypto import TextCipher
 from desktop_app.core.errors import InvalidInput, NotFound
 from desktop_app.core.text import clean_text
+from desktop_app.service.nlu_review import is_low_confidence, low_confidence_item
 from desktop_app.service.types import Outcome
 from desktop_app.store.db import Database
 from desktop_app.store.schema import Conversation, ConversationOrder, Customer, Message, Order
@@ -82,14 +84,18 @@ class ConversationStore:
                                                       Message.role == "assistant").order_by(Message.id.desc()).limit(1))
                 if last is not None:
                     last.outcome = Outcome.REPHRASED
+            words = clean_text(customer_text, max_chars=10_000, normalize=False)
+            said = Message(conversation_id=conversation_id, role="customer", created_at=now, intent=intent,
+                           confidence=confidence, text_encrypted=self._cipher.encrypt(words))
             s.add_all([
-                Message(conversation_id=conversation_id, role="customer", created_at=now, intent=intent,
-                        confidence=confidence,
-                        text_encrypted=self._cipher.encrypt(clean_text(customer_text, max_chars=10_000, normalize=False))),
+                said,
                 Message(conversation_id=conversation_id, role="assistant", created_at=now, intent=intent,
                         outcome=outcome,
                         text_encrypted=self._cipher.encrypt(clean_text(reply_text, max_chars=10_000, normalize=False))),
             ])
+            if is_low_confidence(confidence, words):  # a person should look at it: into the review queue
+                s.flush()  # the message's id (one more statement, only for the unsure turns)
+                s.add(low_confidence_item(said, words, now))
 
     def link_order(self, conversation_id: int, order_number: str) -> None:
         """Record that this conversation proved ownership of the order: from now on the conversation

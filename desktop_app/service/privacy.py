@@ -30,6 +30,7 @@ from desktop_app.store.schema import (
     InstallationBooking,
     Invoice,
     Message,
+    NluReviewItem,
     Order,
     OrderChange,
     OrderItem,
@@ -52,6 +53,7 @@ COVERED_TABLES = frozenset({
     "conversations", "messages", "handoff_tickets", "complaints", "refunds", "order_changes", "invoices",
     "price_protection_claims", "coupon_uses", "warranty_tickets", "installation_bookings", "restock_alerts",
     "conversation_orders", "desk_tickets",  # desk_tickets: deleted with its handoff ticket (cascade)
+    "nlu_review_items",  # her words in the assistant's review queue: listed, and deleted with her messages
 })
 
 
@@ -89,6 +91,7 @@ class PrivacyService:
                                    "at": m.created_at.isoformat()} for m in cv.messages]}
                     for cv in convs
                 ],
+                "nlu_review_items": self._review_items(s, [cv.id for cv in convs]),
                 "complaints": [{"topic": x.topic, "created_at": x.created_at.isoformat(),
                                 "text": self._cipher.decrypt(x.text_encrypted) if x.text_encrypted else ""}
                                for x in complaints],
@@ -98,6 +101,15 @@ class PrivacyService:
                                     for t in tickets],
                 **self._after_sales(s, c, [o.id for o in orders]),
             }
+
+    @staticmethod
+    def _review_items(s: Session, conversation_ids: list[int]) -> list[dict[str, Any]]:
+        """Her turns in the review queue (``service.nlu_review``): the words, and what became of them."""
+        said = select(Message.id).where(Message.conversation_id.in_(conversation_ids))
+        items = s.scalars(select(NluReviewItem).where(NluReviewItem.message_id.in_(said)).order_by(NluReviewItem.id))
+        return [{"text": i.text, "source": i.source, "predicted_intent": i.predicted_intent,
+                 "suggested_intent": i.suggested_intent, "status": i.status, "final_intent": i.final_intent,
+                 "created_at": i.created_at.isoformat()} for i in items]
 
     def _desk(self, s: Session, ticket_id: int) -> dict[str, Any]:
         """What the agents' desk holds about the ticket: the callback number she left, the agent's note."""
@@ -161,6 +173,9 @@ class PrivacyService:
                 "complaints": _deleted(s, delete(Complaint).where(_hers(Complaint, c, order_ids))),
                 "handoff_tickets": _deleted(s, delete(HandoffTicket).where(_hers(HandoffTicket, c, order_ids))),
             }
+            # The review queue hangs off her messages (ON DELETE CASCADE); removed explicitly to count it.
+            said = select(Message.id).where(Message.conversation_id.in_([cv.id for cv in conversations]))
+            counts["nlu_review_items"] = _deleted(s, delete(NluReviewItem).where(NluReviewItem.message_id.in_(said)))
             for conv in conversations:
                 s.delete(conv)
             item_ids = list(s.scalars(select(OrderItem.id).where(OrderItem.order_id.in_(order_ids))))

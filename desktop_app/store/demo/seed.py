@@ -18,6 +18,9 @@ Conventions the services and their tests rely on:
   carry ``ReturnRequest`` rows with status "completed".
 * Payment, price history, refunds, coupons and the unpaid and cancelled orders come from
   ``seed_after_sales`` (its own random source, so nothing above changes with it).
+* With ``history=True`` (the ``demo_history`` setting), four weeks of service history come from
+  ``history`` (conversations, complaints, agents' tickets, ratings, guide step times), also from its
+  own random source. Off by default here: the tests' stores start without conversations.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from desktop_app.store.demo.catalog_orders import (
 )
 from desktop_app.store.demo.catalog_people import COMPOUNDS, CUSTOMERS, MOBILE_PREFIXES, CustomerProfile
 from desktop_app.store.demo.catalog_types import ProductDef
+from desktop_app.store.demo.history import seed_history
 from desktop_app.store.demo.seed_after_sales import seed_after_sales
 from desktop_app.store.demo.seed_logistics import Trip, promised_by, timeline, tracking_number
 from desktop_app.store.schema import (
@@ -72,6 +76,8 @@ class SeedSummary:
     orders: int
     orders_by_status: dict[str, int]
     anchor: datetime
+    #: Conversations of the seeded service history (0 without it).
+    conversations: int = 0
 
 
 #: Market shares of the carriers, in ``CARRIERS`` order (SF, ZTO, YTO, JD, EMS).
@@ -87,7 +93,7 @@ class _Person:
 
 
 def seed_demo_store(
-    db: Database, *, seed: int = 20261125, anchor: datetime = datetime(2026, 11, 20, 14, 0)
+    db: Database, *, seed: int = 20261125, anchor: datetime = datetime(2026, 11, 20, 14, 0), history: bool = False
 ) -> SeedSummary:
     """Fill an empty, prepared store in one transaction; refuse a store that has products."""
     if anchor.tzinfo is not None:
@@ -103,10 +109,14 @@ def seed_demo_store(
         _add_browsing(s, rng, anchor, products, people, orders)
         orders += seed_after_sales(s, seed=seed, anchor=anchor, products=products,
                                    customers={p.profile.code: p.row for p in people}, orders=orders)
+        conversations = 0
+        if history:
+            conversations = seed_history(s, seed=seed, anchor=anchor, cipher=db.keys.cipher,
+                                         customers={p.profile.code: p.row for p in people}, orders=orders).conversations
         for key, value in (("demo_anchor", anchor.isoformat()), ("demo_seed", str(seed))):
             s.merge(SchemaMeta(key=key, value=value))
         by_status = {st: sum(1 for o in orders if o.status == st) for st in ORDER_STATUSES}
-        summary = SeedSummary(len(products), len(people), len(orders), by_status, anchor)
+        summary = SeedSummary(len(products), len(people), len(orders), by_status, anchor, conversations)
     log.info("seeded demo store: %d products, %d customers, %d orders", summary.products,
              summary.customers, summary.orders)
     return summary

@@ -104,7 +104,8 @@ class AgentConsole(QMainWindow):
         self.ticket = TicketPane(self.language)
         self.ticket.wire(take_button=self.take, send_button=self.send, hand_back_button=self.hand_back,
                          close_button=self.close_ticket, return_button=self.file_return,
-                         refund_button=self.refund_status, cancel_button=self.cancel_order)
+                         refund_button=self.refund_status, cancel_button=self.cancel_order,
+                         misread_button=self.report_misread)
         splitter.addWidget(self.queue)
         splitter.addWidget(self.ticket)
         splitter.setSizes([420, 860])
@@ -316,6 +317,17 @@ class AgentConsole(QMainWindow):
         if self.agent is not None and self.current is not None:
             self.call(self.desk.actions.cancel, self.agent, self.current, then=lambda r: self._acted(
                 f"Order {r.masked_number} cancelled.", f"订单 {r.masked_number} 已取消。"))
+
+    def report_misread(self) -> None:
+        """"The AI misread this turn: it was <intent>" → the supervisors' review queue."""
+        message_id = self.ticket.selected_customer_turn()
+        if self.agent is None or self.current is None or message_id is None:
+            return
+        intent = self.ticket.misread_choice()
+        words = self.ticket.misread_intent.currentText()
+        self.call(self.app.nlu_versions.review.correct, self.agent, self.current, message_id, intent,
+                  then=lambda item: self.say(f"Thank you: sent for review as \"{words}\" (#{item.item_id}).",
+                                             f"谢谢：已按「{words}」提交审核（#{item.item_id}）。"))
 
     def _acted(self, en: str, zh: str) -> None:
         self.say(en, zh)

@@ -1,5 +1,7 @@
 """One ticket in the agent console: the AI's summary, the order card with one-click actions, the
 conversation as it goes on, the message box with canned replies, and take / hand back / close.
+Under the conversation, "the AI misread this": pick one of the customer's turns and the intent it
+really was, and it goes to the supervisors' review queue (``service.nlu_review``).
 
 Widgets only: every service call goes through the console (``AgentConsole.call``), which runs it on
 its task runner and shows a failure's one-line message in the status line.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -16,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -26,6 +30,7 @@ from desktop_app.service.desk_types import RESOLUTION_CODES, CannedReplyView, De
 from desktop_app.service.types import OrderView
 from desktop_app.ui.chat.cards import card_for
 from desktop_app.ui.chat.order_cards import OrderTimelineCard
+from desktop_app.ui.chat.why_line import INTENT_LABELS
 from desktop_app.ui.common.labels import RESOLUTION_LABELS, reason_label, tr
 
 ROLE_LABELS = {"customer": ("Customer", "顾客"), "assistant": ("AI", "智能助手")}
@@ -66,7 +71,17 @@ class TicketPane(QFrame):
         self.transcript = QListWidget()
         self.transcript.setObjectName("transcript")
         self.transcript.setWordWrap(True)
+        self.transcript.itemSelectionChanged.connect(self._selection_changed)
         column.addWidget(self.transcript, 1)
+        misread = QHBoxLayout()
+        self.misread_label = QLabel()
+        self.misread_label.setObjectName("misreadLabel")
+        self.misread_intent = QComboBox()
+        self.misread_intent.setObjectName("misreadIntent")
+        misread.addWidget(self.misread_label)
+        misread.addWidget(self.misread_intent, 1)
+        self.misread_button = self._button("misreadButton", misread)
+        column.addLayout(misread)
         compose = QHBoxLayout()
         self.canned = QComboBox()
         self.canned.setObjectName("cannedReplies")
@@ -113,6 +128,15 @@ class TicketPane(QFrame):
         self.close_button.setText(tr(lang, "Close", "结案"))
         self.message.setPlaceholderText(tr(lang, "Message to the customer", "发送给顾客的消息"))
         self.note.setPlaceholderText(tr(lang, "Resolution note", "结案备注"))
+        self.misread_label.setText(tr(lang, "The AI misread the selected customer turn; it was:",
+                                      "AI 理解错了选中的顾客消息，实际意图是："))
+        self.misread_button.setText(tr(lang, "Send for review", "提交审核"))
+        chosen = self.misread_intent.currentData()
+        self.misread_intent.clear()
+        for name, words in sorted(INTENT_LABELS.items(), key=lambda kv: tr(lang, *kv[1])):
+            self.misread_intent.addItem(tr(lang, *words), name)
+        if chosen is not None:
+            self.misread_intent.setCurrentIndex(max(0, self.misread_intent.findData(chosen)))
         self.set_canned(self._replies)
 
     # -- content -----------------------------------------------------------------------------
@@ -120,6 +144,7 @@ class TicketPane(QFrame):
     def show_detail(self, detail: TicketDetail | None, agent_name: str | None = None) -> None:
         self.detail = detail
         self.transcript.clear()
+        self._selection_changed()
         self.seen_id = 0
         self.set_order(None)
         lang = self.language
@@ -158,8 +183,25 @@ class TicketPane(QFrame):
                 continue
             self.seen_id = m.message_id
             en, zh = ROLE_LABELS.get(m.role, (agent_name or "Agent", agent_name or "客服"))
-            self.transcript.addItem(f"{m.at:%H:%M:%S}  {tr(self.language, en, zh)}: {m.text}")
+            item = QListWidgetItem(f"{m.at:%H:%M:%S}  {tr(self.language, en, zh)}: {m.text}")
+            if m.role == "customer":  # only the customer's turns can be sent for review
+                item.setData(Qt.ItemDataRole.UserRole, m.message_id)
+            self.transcript.addItem(item)
         self.transcript.scrollToBottom()
+
+    def selected_customer_turn(self) -> int | None:
+        """The message id of the selected customer turn, if one is selected."""
+        items = self.transcript.selectedItems()
+        message_id = items[0].data(Qt.ItemDataRole.UserRole) if items else None
+        return int(message_id) if message_id is not None else None
+
+    def misread_choice(self) -> str:
+        return str(self.misread_intent.currentData())
+
+    def _selection_changed(self) -> None:
+        turn = self.selected_customer_turn() is not None and self.detail is not None
+        self.misread_button.setEnabled(turn)
+        self.misread_intent.setEnabled(turn)
 
     def note_line(self, text: str) -> None:
         self.transcript.addItem(f"— {text}")

@@ -3,8 +3,10 @@
 A kiosk is used by strangers one after another, so a session must end by itself: after
 ``DESKTOP_APP_IDLE_TIMEOUT_S`` seconds (default 90) with no touch, key, speech or parts in
 view, the window wipes the conversation (screen and store), closes guides and the camera, and
-returns to the attract screen. Staff reach settings and files only through the operator PIN
-(``DESKTOP_APP_OPERATOR_PIN``); with no PIN configured they stay locked.
+returns to the attract screen. Staff reach settings, files and the store dashboard only through
+the operator PIN (``DESKTOP_APP_OPERATOR_PIN``); with no PIN configured they stay locked. A
+dashboard opened at a kiosk closes itself after the same idle time, so a manager who walks away
+does not leave the store's figures (and customers' words) on a public screen.
 """
 
 from __future__ import annotations
@@ -13,14 +15,29 @@ import hmac
 import logging
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QFrame, QInputDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.core.config import Settings, load_settings
 from desktop_app.core.errors import ConfigError
 from desktop_app.ui.common.labels import tr
+
+if TYPE_CHECKING:
+    from desktop_app.app import App
+    from desktop_app.ui.merchant.window import MerchantWindow
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +188,57 @@ def ask_pin(parent: QWidget, language: str) -> bool:
     return False
 
 
+#: What the operator may open after the PIN: (key, English, Chinese).
+OPERATOR_OPTIONS = (("settings", "Settings", "设置"), ("dashboard", "Store dashboard", "经营看板"))
+
+
+def choose_operator_option(parent: QWidget, language: str) -> str | None:
+    """Ask which staff screen to open (the PIN already given); None when cancelled."""
+    box = QMessageBox(QMessageBox.Icon.Question, tr(language, "Operator", "管理员"),
+                      tr(language, "What would you like to open?", "要打开哪一项？"),
+                      QMessageBox.StandardButton.Cancel, parent)
+    box.setObjectName("operatorOptions")
+    buttons: dict[QPushButton, str] = {}
+    for key, en, zh in OPERATOR_OPTIONS:
+        button = box.addButton(tr(language, en, zh), QMessageBox.ButtonRole.AcceptRole)
+        button.setObjectName(f"operator_{key}")
+        buttons[button] = key
+    box.exec()
+    clicked = box.clickedButton()
+    box.deleteLater()
+    return next((key for button, key in buttons.items() if button is clicked), None)
+
+
+def operator_menu(parent: QWidget, app: App, language: str, *, timeout_s: float | None = None) -> str | None:
+    """The kiosk's staff door: the operator PIN, then settings or the store dashboard.
+
+    Returns "settings" (the caller opens its settings dialog), "dashboard" (opened here, closing itself
+    after ``timeout_s`` idle seconds), or None: refused (the staff-only note was shown) or cancelled.
+    """
+    if not ask_pin(parent, language):
+        QMessageBox.information(parent, tr(language, "Staff only", "仅限工作人员"),
+                                tr(language, "Please ask a member of staff.", "请联系工作人员。"))
+        return None
+    choice = choose_operator_option(parent, language)
+    if choice == "dashboard":
+        open_dashboard(parent, app, language, timeout_s=timeout_s or idle_timeout_s())
+    return choice
+
+
+def open_dashboard(parent: QWidget, app: App, language: str, *, timeout_s: float) -> MerchantWindow:
+    """The store dashboard over the kiosk window, closed after ``timeout_s`` seconds without a touch."""
+    from desktop_app.ui.merchant.window import MerchantWindow  # charts load only when staff ask for them
+
+    window = MerchantWindow(app, language=language, parent=parent)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    watcher = IdleWatcher(timeout_s, busy=lambda: False, parent=window)
+    watcher.idle.connect(window.close)  # the watcher is the window's child: it goes with it
+    watcher.start()
+    window.showMaximized()
+    log.info("store dashboard opened at the kiosk by an operator")
+    return window
+
+
 KIOSK_STYLE = """
 QWidget { font-size: 18px; }
 #appTitle { font-size: 26px; }
@@ -186,6 +254,8 @@ QLineEdit, #chatInput { min-height: 48px; font-size: 20px; border-radius: 24px; 
 QTabBar::tab { min-height: 44px; padding: 6px 18px; font-size: 17px; }
 #whyLine, #whyButton { font-size: 15px; }
 #whyButton { min-height: 36px; }
+#cardTitle { font-size: 20px; }
+#price, #returnStatus { font-size: 19px; }
 #attractScreen { background: qlineargradient(x1:0, y1:0, x2:1, y2:1, stop:0 #ff5000, stop:1 #ff8a3d); }
 #attractTitle { color: #ffffff; font-size: 54px; font-weight: 700; }
 #attractBody { color: #fff4ee; font-size: 26px; }

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -46,7 +45,7 @@ from desktop_app.ui.forms.actions import FormController
 from desktop_app.ui.forms.panels import ACTION_LABELS, Form
 from desktop_app.ui.guide.tabs import GuideTabs
 from desktop_app.ui.kiosk.mode import KioskMode
-from desktop_app.ui.kiosk.screen import KIOSK_STYLE, AttractScreen, IdleWatcher, ask_pin, idle_timeout_s
+from desktop_app.ui.kiosk.screen import KIOSK_STYLE, AttractScreen, IdleWatcher, idle_timeout_s, operator_menu
 from desktop_app.ui.session.panel import SessionPanel
 from desktop_app.ui.shell.chrome import action_bar, fit_splitter, help_panel, name_close_buttons
 from desktop_app.ui.shell.help import GREETING, HELP_EN, HELP_ZH
@@ -361,12 +360,10 @@ class MainWindow(QMainWindow):
         self.sessionEnded.emit(reason)
 
     def open_settings(self) -> None:
-        """Laptop: the settings dialog. Kiosk: only after the operator PIN."""
+        """Laptop: the settings dialog. Kiosk: the operator PIN, then settings or the store dashboard."""
         if self.kiosk:
-            if not ask_pin(self, self.language):
-                QMessageBox.information(self, tr(self.language, "Staff only", "仅限工作人员"),
-                                        tr(self.language, "Please ask a member of staff.", "请联系工作人员。"))
-                return
+            if operator_menu(self, self.app, self.language) != "settings":
+                return  # refused (the note was shown), cancelled, or the dashboard was opened
         current = self.media.current_settings(self.language)
         dialog = SettingsDialog(current, cameras=self.media.cameras(), retention_days=self.app.settings.retention_days,
                                 on_delete_history=lambda: self.end_session("deleted"), parent=self)

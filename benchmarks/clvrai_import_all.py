@@ -179,7 +179,10 @@ def write_docs(path: Path, rows: list[Row], no_recipe: list[str], source: str, w
     if no_recipe:
         lines += ["", f"Not importable, no recipe in the set ({len(no_recipe)} XML items): "
                   + ", ".join(no_recipe) + "."]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    marker = "<!-- player: kept when the table above is regenerated -->"
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    kept = old[old.index(marker):] if marker in old else ""
+    path.write_text("\n".join(lines) + "\n" + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 def main() -> int:

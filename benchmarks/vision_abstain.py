@@ -1,6 +1,6 @@
 """Abstention benchmark: photos without our parts claim nothing; our own parts and codes are named.
 
-    xvfb-run -a .venv/bin/python benchmarks/vision_abstain.py [--calibrate] [--cache DIR]
+    xvfb-run -a .venv/bin/python benchmarks/vision_abstain.py [--calibrate] [--compare] [--cache DIR]
 
 A frame names a product and step only on strong evidence (``CLAIM_RULE`` in
 desktop_app/vision/meaning.py); this prints, per group of images, how often it did.
@@ -23,6 +23,11 @@ Two splits that share no image:
 A claim on a positive is correct when it names the right product and a step that needs the same
 parts (the stool's steps 1 and 3 need the same parts, and no photo can tell them apart).
 Screw photos are negatives for *claims*: screws alone are used by two products.
+
+``--compare`` measures other claim rules on both splits (a margin over another *product* rather
+than over any other step, wider margins, and a product posterior that allows for the parts the
+detector misses), lists which products the wrong claims confuse, and prints the detector's
+per-class find rates on the calibration split (``DETECTION_RATES`` in meaning.py).
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ import itertools
 import logging
 import pickle
 import sys
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -257,16 +263,89 @@ def calibrate(samples: list[Sample], index: GuideIndex) -> ClaimRule:
     return best[1]
 
 
+def detection_rates(samples: list[Sample], index: GuideIndex, part_conf: float) -> tuple[dict[str, float], float]:
+    """Share of each class's parts found in the rendered positives, and extra boxes per part needed."""
+    found: Counter[str] = Counter()
+    needed: Counter[str] = Counter()
+    extra = 0
+    for s in samples:
+        if s.group != "our parts, rendered" or s.truth is None:
+            continue
+        step = index.step_parts(*s.truth)
+        need = dict(step.counts) if step else {}
+        seen = Counter(d.label for d in s.sighting.detections if d.confidence >= part_conf)
+        for label, count in need.items():
+            needed[label] += count
+            found[label] += min(count, seen[label])
+        extra += sum(max(0, n - need.get(label, 0)) for label, n in seen.items())
+    return {k: round(found[k] / needed[k], 2) for k in needed}, round(extra / max(1, sum(needed.values())), 3)
+
+
+def confusions(samples: list[Sample], index: GuideIndex, rule: ClaimRule) -> list[list[object]]:
+    """Each wrong claim on a positive: the step shown, the step claimed, and the boxes seen."""
+    rows: list[list[object]] = []
+    for s in samples:
+        if not s.positive or s.truth is None or s.group == "our guide QR codes":
+            continue
+        claim = s.sighting.interpret(index, rule=rule).judgement.claim
+        if claim is not None and not outcome(s, index, rule).correct:
+            seen = Counter(d.label for d in s.sighting.detections if d.confidence >= rule.part_conf)
+            rows.append([f"{s.truth[0]} {s.truth[1]}", f"{claim.product_id} {claim.step}",
+                         ", ".join(f"{n} {k}" for k, n in sorted(seen.items()))])
+    return rows
+
+
+def _claims(samples: list[Sample], index: GuideIndex, rule: ClaimRule) -> str:
+    outs = [(s, outcome(s, index, rule)) for s in samples if s.group == "our parts, rendered"]
+    negatives = [outcome(s, index, rule) for s in samples if not s.positive]
+    right = sum(o.correct for _s, o in outs)
+    wrong = sum(o.claimed and not o.correct for _s, o in outs)
+    return f"{right}/{len(outs)} correct, {wrong} wrong, {sum(o.claimed for o in negatives)}/{len(negatives)} neg."
+
+
+def compare(data: dict[str, list[Sample]], index: GuideIndex) -> None:
+    rates, extra = detection_rates(data["calibration"], index, CLAIM_RULE.part_conf)
+    print(f"detector find rates on the calibration renders: {rates}; extra boxes per part: {extra}\n")
+    posts = [(t, replace(CLAIM_RULE, min_posterior=t)) for t in (0.5, 0.6, 0.7, 0.8, 0.9)]
+    fewest = min(_wrong(data["calibration"], index, r) for _t, r in posts)
+    chosen = next(t for t, r in posts if _wrong(data["calibration"], index, r) == fewest)
+    rules = {
+        "in use": CLAIM_RULE,
+        "margin over another product 0.15": replace(CLAIM_RULE, margin_other_product=True),
+        "margin over another product 0.2": replace(CLAIM_RULE, margin_other_product=True, min_margin=0.2),
+        "margin over another product 0.3": replace(CLAIM_RULE, margin_other_product=True, min_margin=0.3),
+        "margin 0.2": replace(CLAIM_RULE, min_margin=0.2),
+        "margin 0.3": replace(CLAIM_RULE, min_margin=0.3),
+        f"product posterior >= {chosen} (calibrated)": replace(CLAIM_RULE, min_posterior=chosen),
+    }
+    rows = [[name, _claims(data["calibration"], index, r), _claims(data["report"], index, r)]
+            for name, r in rules.items()]
+    print("rendered parts, claims by rule (negatives: claims on photos without our parts):")
+    print_table(["rule", "calibration split", "report split"], rows)
+    print("\nwrong claims on the report split, rule in use:")
+    print_table(["parts of", "claimed as", "boxes seen"], confusions(data["report"], index, CLAIM_RULE))
+    post = rules[f"product posterior >= {chosen} (calibrated)"]
+    print(f"\nreport split, product posterior >= {chosen}:")
+    print_table(HEADERS, table(data["report"], index, post))
+    print("wrong claims left:")
+    print_table(["parts of", "claimed as", "boxes seen"], confusions(data["report"], index, post))
+
+
+def _wrong(samples: list[Sample], index: GuideIndex, rule: ClaimRule) -> int:
+    return sum(o.claimed and not o.correct for o in (outcome(s, index, rule) for s in samples))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calibrate", action="store_true", help="choose the thresholds on the calibration split")
+    parser.add_argument("--compare", action="store_true", help="measure other claim rules on both splits")
     parser.add_argument("--cache", type=Path, help="keep the detector's findings here between runs")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     analyzer = FrameAnalyzer()
     index = analyzer.index
     data: dict[str, list[Sample]] = {}
-    for name in (["calibration"] if args.calibrate else []) + ["report"]:
+    for name in (["calibration"] if args.calibrate or args.compare else []) + ["report"]:
         cached = args.cache / f"{name}.pkl" if args.cache else None
         if cached is not None and cached.is_file():
             data[name] = pickle.loads(cached.read_bytes())
@@ -291,6 +370,9 @@ def main() -> None:
     left = sum(len(s.sighting.detections) for s in codes)
     print(f"\nQR code photos: the detector boxed {sum(s.on_codes for s in codes)} parts on the code in "
           f"{sum(s.on_codes > 0 for s in codes)} of {len(codes)}; after excluding code regions: {left}")
+    if args.compare:
+        print()
+        compare(data, index)
 
 
 if __name__ == "__main__":

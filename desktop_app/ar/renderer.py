@@ -180,6 +180,32 @@ class OffscreenRenderer:
         buf = self._vis.capture_screen_float_buffer(do_render=True)
         return (np.asarray(buf) * 255.0 + 0.5).astype(np.uint8)
 
+    def render_part(self, part_id: str, camera: Camera, color: tuple[float, float, float]) -> np.ndarray:
+        """RGB image of one part alone in ``color`` (the inventory's pictures), same size as frames.
+
+        The step's geometry is put back lazily: the next :meth:`render` re-enters its step.
+        """
+        self._check_thread()
+        scene = self._scene
+        if scene is None:
+            raise RuntimeError("set_scene() must be called before render_part()")
+        o3d = self._o3d
+        verts = scene.world_vertices[part_id]
+        mesh = o3d.geometry.TriangleMesh()
+        mesh.vertices = o3d.utility.Vector3dVector(verts)
+        mesh.vertex_normals = o3d.utility.Vector3dVector(scene.world_normals[part_id])
+        mesh.triangles = o3d.utility.Vector3iVector(np.arange(len(verts), dtype=np.int32).reshape(-1, 3))
+        mesh.triangle_normals = o3d.utility.Vector3dVector(scene.world_normals[part_id][::3])
+        mesh.vertex_colors = o3d.utility.Vector3dVector(np.tile(np.asarray(color, dtype=float), (len(verts), 1)))
+        self._vis.clear_geometries()
+        self._moving = None
+        self._step = -1  # the next frame uploads its step again
+        self._vis.add_geometry(mesh, reset_bounding_box=True)
+        self._apply_camera(camera)
+        buf = self._vis.capture_screen_float_buffer(do_render=True)
+        self._vis.clear_geometries()
+        return (np.asarray(buf) * 255.0 + 0.5).astype(np.uint8)
+
     def _apply_camera(self, camera: Camera) -> None:
         o3d = self._o3d
         params = o3d.camera.PinholeCameraParameters()

@@ -293,11 +293,11 @@ class StepScene:
         center = (lo + hi) / 2
         fy = (height / 2) / math.tan(math.radians(fov_deg) / 2)
         item = self.item_points()
-        dist = _fit_distance(_corners(lo, hi), center, yaw, pitch, width, height, fy)
+        dist = fit_distance(_corners(lo, hi), center, yaw, pitch, width, height, fy)
         if _fill(item, orbit_camera(center, dist, yaw, pitch, width, height, fy)) < MIN_FILL:
             center = (a_lo + a_hi) / 2  # centre the furniture; far-flung parts fly in from the edge
-            near = _fit_distance(item, center, yaw, pitch, width, height, fy)
-            far = max(near, _fit_distance(_corners(lo, hi), center, yaw, pitch, width, height, fy))
+            near = fit_distance(item, center, yaw, pitch, width, height, fy)
+            far = max(near, fit_distance(_corners(lo, hi), center, yaw, pitch, width, height, fy))
             for _ in range(30):  # the fill falls as the camera backs off: bisect for MIN_FILL
                 mid = (near + far) / 2
                 if _fill(item, orbit_camera(center, mid, yaw, pitch, width, height, fy)) >= MIN_FILL:
@@ -321,7 +321,7 @@ def _corners(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
 
 
-def _fit_distance(corners: np.ndarray, center: np.ndarray, yaw: float, pitch: float,
+def fit_distance(corners: np.ndarray, center: np.ndarray, yaw: float, pitch: float,
                   width: int, height: int, fy: float) -> float:
     """Smallest orbit distance at which ``corners`` lie inside the view's margin."""
     rot = orbit_camera(center, 1.0, yaw, pitch, width, height, fy).extrinsic[:3, :3]

@@ -18,6 +18,7 @@ later photo "step 7 of the stool", even a flower.
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
@@ -75,8 +76,12 @@ class ClaimRule:
 
     ``part_conf``: a detection below it is not a part seen at all.  ``min_parts``: how many of
     the parts seen the best step uses.  ``min_score``: multiset overlap with that step.
-    ``min_margin``: how much better it fits than the best step of any other product.
-    ``min_mean_conf``: mean confidence of the parts seen.
+    ``min_margin``: how much better it fits than the next candidate (another step's parts list,
+    of this product or another; with ``margin_other_product``, only another product's best step).
+    ``min_mean_conf``: mean confidence of the parts seen.  ``min_posterior``: with more than 0,
+    the product must also hold at least this share of :func:`product_posterior` (parts the
+    detector misses taken into account).  The last two are off in :data:`CLAIM_RULE`; what they
+    would change is measured by ``benchmarks/vision_abstain.py --compare`` (docs/vision.md).
     """
 
     part_conf: float
@@ -84,6 +89,8 @@ class ClaimRule:
     min_score: float
     min_margin: float
     min_mean_conf: float
+    margin_other_product: bool = False
+    min_posterior: float = 0.0
 
 
 #: Calibrated by ``benchmarks/vision_abstain.py --calibrate`` on its calibration split only
@@ -250,6 +257,52 @@ def _options(seen: Counter[str], index: GuideIndex) -> tuple[GuideMatch, ...]:
     return tuple(out.values())
 
 
+#: Share of each class's parts the detector finds (confidence >= 0.6) in the calibration split's
+#: renders of every guide step (``benchmarks/vision_abstain.py --compare`` prints them): big flat
+#: boards and legs overlap and are missed most, so a photo often shows a step "less a board".
+DETECTION_RATES: dict[str, float] = {
+    "leg": 0.40, "dowel": 0.86, "board": 0.30, "allen_key": 0.62, "bolt": 0.81, "cam_bolt": 0.90,
+    "screwdriver": 0.67, "cam_lock": 0.99, "bracket": 0.68, "screw": 0.98, "shelf_pin": 0.69,
+}
+#: Boxes beyond a step's needs, per part it needs (doubles, look-alikes), same split.
+EXTRA_RATE = 0.048
+
+
+def _log_likelihood(seen: Counter[str], need: dict[str, int], rates: dict[str, float], extra: float) -> float:
+    """log P(these boxes | the step's parts): each part found with its class's rate, extras rare."""
+    total = 0.0
+    for label in set(seen) | set(need):
+        n, k = need.get(label, 0), seen.get(label, 0)
+        rate = min(0.98, max(0.05, rates.get(label, 0.7)))
+        found = min(n, k)
+        total += (math.log(math.comb(n, found)) + found * math.log(rate) + (n - found) * math.log(1 - rate)
+                  + (k - found) * math.log(extra))
+    return total
+
+
+def product_posterior(seen: Counter[str], index: GuideIndex, rates: dict[str, float] | None = None,
+                      extra: float = EXTRA_RATE) -> dict[str, float]:
+    """P(product | the boxes), every product alike a priori, each of its distinct steps alike.
+
+    The overlap score takes the boxes at face value; this asks which product could have produced
+    them given what the detector misses: three boards are the chair's step 2 exactly, but also
+    the TV unit's step 9 (four boards) with one missed, and boards are missed most.
+    """
+    rates = DETECTION_RATES if rates is None else rates
+    per: dict[str, list[float]] = {}
+    done: set[tuple[str, tuple[tuple[str, int], ...]]] = set()
+    for sp in index.steps:
+        if (sp.product_id, sp.counts) not in done:
+            done.add((sp.product_id, sp.counts))
+            per.setdefault(sp.product_id, []).append(_log_likelihood(seen, dict(sp.counts), rates, extra))
+    if not per:
+        return {}
+    top = max(v for lls in per.values() for v in lls)
+    mass = {p: sum(math.exp(v - top) for v in lls) / len(lls) for p, lls in per.items()}
+    total = sum(mass.values())
+    return {p: m / total for p, m in mass.items()}
+
+
 def judge(kept: tuple[PartDetection, ...], matches: tuple[GuideMatch, ...], index: GuideIndex,
           guide_codes: tuple[GuideCode, ...], rule: ClaimRule = CLAIM_RULE) -> Judgement:
     """CLAIMED, UNSURE or NO_PARTS for one frame's confident parts and guide codes.
@@ -266,8 +319,10 @@ def judge(kept: tuple[PartDetection, ...], matches: tuple[GuideMatch, ...], inde
     if not kept:
         return Judgement(Verdict.NO_PARTS)
     top = matches[0] if matches else None
-    if top is not None and strong(kept, top, matches[1].score if len(matches) > 1 else 0.0, index, rule):
-        return Judgement(Verdict.CLAIMED, top)
+    if top is not None:
+        rivals = [m for m in matches[1:] if not rule.margin_other_product or m.product_id != top.product_id]
+        if strong(kept, top, rivals[0].score if rivals else 0.0, index, rule):
+            return Judgement(Verdict.CLAIMED, top)
     return Judgement(Verdict.UNSURE, candidates=matches[:2])
 
 
@@ -280,5 +335,7 @@ def strong(kept: tuple[PartDetection, ...], top: GuideMatch, runner_up: float, i
     seen = Counter(d.label for d in kept)
     used = sum(min(seen[label], count) for label, count in step.counts)
     mean_conf = sum(d.confidence for d in kept) / len(kept)
-    return (used >= rule.min_parts and top.score >= rule.min_score and top.score - runner_up >= rule.min_margin
-            and mean_conf >= rule.min_mean_conf)
+    if not (used >= rule.min_parts and top.score >= rule.min_score and top.score - runner_up >= rule.min_margin
+            and mean_conf >= rule.min_mean_conf):
+        return False
+    return rule.min_posterior <= 0 or product_posterior(seen, index).get(top.product_id, 0.0) >= rule.min_posterior

@@ -6,6 +6,10 @@ runner listed in :mod:`desktop_app.ui.common.tasks`); the worker never touches a
 widget only sends requests and shows the QImages that come back through queued signals, so the
 window never blocks.  At most one
 render is in flight; newer requests replace older pending ones instead of queueing.
+
+As in a printed manual, the guide can open on its parts list ("零件清单": every part type with
+its count and picture, :mod:`desktop_app.ui.guide.parts_panel`), and under the 3D view a tray
+shows what the current step uses ("螺栓 ×4"); the frames carry arrows to where each part goes.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QMouseEvent, QPixmap, QWheelEvent
+from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,52 +28,20 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.ar.inventory import PartGroup, step_tray
 from desktop_app.ar.player import SPEEDS, GuidePlayer, StepTiming
-from desktop_app.ar.voice_commands import apply_command, parse_command
+from desktop_app.ar.voice_commands import Command, apply_command, parse_command
 from desktop_app.core.guide_format import Guide
+from desktop_app.ui.guide.frame_view import FrameView
+from desktop_app.ui.guide.parts_panel import InventoryPage, StepTray
 from desktop_app.ui.guide.render_worker import RenderWorker
 
 log = logging.getLogger(__name__)
-
-
-class _View(QLabel):
-    """Shows frames; drag orbits, wheel zooms."""
-
-    orbit = Signal(float, float)
-    zoomed = Signal(float)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumSize(320, 240)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self._last: QPoint | None = None
-        self._image: QImage | None = None
-
-    def show_image(self, image: QImage) -> None:
-        self._image = image
-        self.setPixmap(QPixmap.fromImage(image).scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                                       Qt.TransformationMode.SmoothTransformation))
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._last = event.position().toPoint()
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._last is not None:
-            pos = event.position().toPoint()
-            self.orbit.emit(float(pos.x() - self._last.x()), float(pos.y() - self._last.y()))
-            self._last = pos
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        self._last = None
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        self.zoomed.emit(event.angleDelta().y() / 120.0)
 
 
 class GuidePlayerWidget(QWidget):
@@ -79,6 +51,7 @@ class GuidePlayerWidget(QWidget):
 
     _open_requested = Signal(str)
     _render_requested = Signal(int, float, float, float, float, int)
+    _thumbnails_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, language: str = "zh",
                  render_size: tuple[int, int] = (800, 600)) -> None:
@@ -94,6 +67,10 @@ class GuidePlayerWidget(QWidget):
         self.frames_shown = 0
         #: A guide is being opened (a visitor waiting for it is not idle).
         self.loading = False
+        #: Open the next guide on its parts list rather than on step 1's animation.
+        self.inventory_first = False
+        self.groups: tuple[PartGroup, ...] = ()
+        self._thumbs_asked = False
         self._build_ui()
         self._thread = QThread(self)
         self._thread.setObjectName("guide-render")
@@ -101,6 +78,9 @@ class GuidePlayerWidget(QWidget):
         self._worker.moveToThread(self._thread)
         self._open_requested.connect(self._worker.open_guide)
         self._render_requested.connect(self._worker.render)
+        self._thumbnails_requested.connect(self._worker.render_thumbnails)
+        self._worker.parts_ready.connect(self._on_parts)
+        self._worker.thumbnails_ready.connect(self._on_thumbnails)
         self._worker.opened.connect(self._on_opened)
         self._worker.frame_ready.connect(self._on_frame)
         self._worker.failed.connect(self._on_failed)
@@ -114,7 +94,7 @@ class GuidePlayerWidget(QWidget):
         return zh if self.language == "zh" else en
 
     def _build_ui(self) -> None:
-        self.view = _View()
+        self.view = FrameView()
         self.view.orbit.connect(self._on_orbit)
         self.view.zoomed.connect(self._on_zoom)
         self.title = QLabel()
@@ -145,17 +125,28 @@ class GuidePlayerWidget(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(slot)
         self.speed_label = QLabel(self._t("Speed", "速度"))
+        self.inventory = InventoryPage()
+        self.inventory.start.connect(self.start_guide)
+        self.tray = StepTray()
+        self.inventory_button = QPushButton(self._t("Parts list", "零件清单"))
+        self.inventory_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.inventory_button.clicked.connect(self.show_inventory)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.view)
+        self.pages.addWidget(self.inventory)
         controls = QHBoxLayout()
         for w in (self.prev_button, self.replay_button, self.play_all_button, self.next_button,
                   self.speed_label, self.speed):
             controls.addWidget(w)
         side = QVBoxLayout()
         side.addWidget(self.title)
+        side.addWidget(self.inventory_button)
         side.addWidget(self.step_list, 1)
         side.addWidget(self.step_label)
         side.addWidget(self.progress)
         main = QVBoxLayout()
-        main.addWidget(self.view, 1)
+        main.addWidget(self.pages, 1)
+        main.addWidget(self.tray)
         main.addWidget(self.instruction)
         main.addLayout(controls)
         main.addWidget(self.status)
@@ -165,7 +156,8 @@ class GuidePlayerWidget(QWidget):
         self._set_enabled(False)
 
     def _set_enabled(self, on: bool) -> None:
-        for w in (self.prev_button, self.next_button, self.replay_button, self.play_all_button, self.speed):
+        for w in (self.prev_button, self.next_button, self.replay_button, self.play_all_button, self.speed,
+                  self.inventory_button):
             w.setEnabled(on)
 
     # ------------------------------------------------------------------ public API
@@ -178,6 +170,9 @@ class GuidePlayerWidget(QWidget):
                                (self.replay_button, "Replay", "重播"), (self.play_all_button, "Play all", "全部播放")):
             button.setText(self._t(en, zh))
         self.speed_label.setText(self._t("Speed", "速度"))
+        self.inventory_button.setText(self._t("Parts list", "零件清单"))
+        self.inventory.set_language(language)
+        self.tray.set_language(language)
         if self.guide is None:
             return
         self.title.setText(self.guide.name.get(language))
@@ -190,14 +185,44 @@ class GuidePlayerWidget(QWidget):
         if self.player is not None:
             self._show_step_text(self.player.step)
 
+    @property
+    def inventory_shown(self) -> bool:
+        """The parts list is on screen instead of the 3D view."""
+        return self.pages.currentWidget() is self.inventory
+
+    def show_inventory(self) -> None:
+        """Show every part and fitting with its count; the animation waits until a step is chosen."""
+        if self.player is None:
+            return
+        self.player.pause()
+        self.pages.setCurrentWidget(self.inventory)
+        self.step_list.clearSelection()
+        self.tray.hide()
+        self.instruction.setText(self._t("Check the parts and fittings before step 1.",
+                                         "开始第 1 步前，请先清点零件和五金件。"))
+        self.step_label.setText(self._t(f"Parts list · {len(self.groups)} types", f"零件清单 · 共 {len(self.groups)} 种"))
+        self.next_button.setEnabled(True)
+        self.prev_button.setEnabled(False)
+
+    def _leave_inventory(self) -> None:
+        self.pages.setCurrentWidget(self.view)
+        self.tray.show()
+
     def open_guide(self, path: Path | str) -> None:
         """Start loading a guide directory; the view updates when the render thread is done."""
         self.status.setText(self._t("Opening guide…", "正在打开安装指南…"))
         self.loading = True
         self._open_requested.emit(str(path))
 
-    def next(self) -> None:
+    def start_guide(self) -> None:
+        """Step 1, from wherever the customer is (the parts list's start button)."""
         if self.player:
+            self.player.goto(0)
+
+    def next(self) -> None:
+        if self.player and self.inventory_shown:
+            self.player.goto(self.player.step)  # from the parts list to the step it was waiting on
+        elif self.player:
             self.player.next()
 
     def previous(self) -> None:
@@ -223,6 +248,9 @@ class GuidePlayerWidget(QWidget):
     def handle_voice(self, text: str) -> bool:
         """Hook for the speech pipeline: True if ``text`` was a player command and was done."""
         cmd = parse_command(text)
+        if cmd and self.player and self.inventory_shown and cmd.command is Command.NEXT:
+            self.next()  # "next step" on the parts list starts the step it was waiting on
+            return True
         return bool(cmd and self.player and apply_command(self.player, cmd))
 
     def timings(self) -> tuple[StepTiming, ...]:
@@ -274,8 +302,21 @@ class GuidePlayerWidget(QWidget):
         self._set_enabled(True)
         self._yaw = self._pitch = 0.0
         self._zoom = 1.0
+        self._thumbs_asked = False
         self._on_step(0)
+        if self.inventory_first:
+            self.show_inventory()
         self._timer.start()
+
+    @Slot(object)
+    def _on_parts(self, groups: tuple[PartGroup, ...]) -> None:
+        self.groups = groups
+        self.inventory.set_groups(groups, self.language)
+
+    @Slot(object)
+    def _on_thumbnails(self, images: dict[str, QImage]) -> None:
+        self.inventory.parts.set_images(images)
+        self.tray.parts.set_images(images)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
@@ -287,9 +328,12 @@ class GuidePlayerWidget(QWidget):
 
     def _on_step(self, step: int) -> None:
         assert self.guide is not None and self.player is not None
+        if self.inventory_shown:
+            self._leave_inventory()
         self.step_list.blockSignals(True)
         self.step_list.setCurrentRow(step)
         self.step_list.blockSignals(False)
+        self.tray.set_groups(step_tray(self.guide, step, self.groups) if self.groups else (), self.language)
         self._show_step_text(step)
         self.prev_button.setEnabled(step > 0)
         self.next_button.setEnabled(step + 1 < len(self.guide.steps))
@@ -346,5 +390,8 @@ class GuidePlayerWidget(QWidget):
         self._busy = False
         self.view.show_image(image)
         self.frames_shown += 1
+        if not self._thumbs_asked:  # pictures for the parts list once the first frame is up
+            self._thumbs_asked = True
+            self._thumbnails_requested.emit()
         self.frame_shown.emit(request)
         self._send()

@@ -182,6 +182,7 @@ class GuideTabs(QObject):
         widget.show()
         if index >= 0:
             self.side.setCurrentIndex(index)
+        widget.inventory_first = offer.step <= 1  # from the start: the parts list first, as in a manual
         widget.open_guide(self._path(offer.sku))
 
     def _load_failed(self, offer: GuideOffer) -> None:

@@ -742,11 +742,12 @@ def _unpaid_order(app: Services, st: SessionState, q: Understood, out: ReplyBuil
 def _payment_failed(app: Services, st: SessionState, out: ReplyBuilder) -> None:
     channels_en = ", ".join(PAY_CHANNELS_EN[:-1]) + " or " + PAY_CHANNELS_EN[-1]
     channels_zh = "、".join(PAY_CHANNELS_ZH)
-    out.add("Sorry about that. Usually one of these helps: 1) check the card's balance and its daily limit for online "
+    out.apologise("Sorry about that.", "抱歉给您添麻烦了。")
+    out.add("Usually one of these helps: 1) check the card's balance and its daily limit for online "
             "payments (the bank's app shows it); 2) try another channel: we take "
             f"{channels_en}; 3) check the network and pay again from the order page. Nothing is charged for a failed "
             "payment; if money left your account anyway, it is returned automatically.",
-            "抱歉给您添麻烦了。通常这样可以解决：1）确认银行卡余额和网上支付的单日限额（可在银行 App 查看）；"
+            "通常这样可以解决：1）确认银行卡余额和网上支付的单日限额（可在银行 App 查看）；"
             f"2）换一种支付方式，本店支持{channels_zh}；3）检查网络后在订单详情页重新付款。"
             "支付失败不会扣款，如已扣款会自动原路退回。")
     if st.customer_code:

@@ -340,11 +340,12 @@ class DialogueManager:
         out.did(ServiceAction.HANDED_OFF)
         out.outcome = Outcome.HANDED_OFF
         what_en, what_zh = CASE_WORDS[case]
-        order_en = f" about order {view.masked_number}" if view else ""
+        order_en = f" (order {view.masked_number})" if view else ""
         order_zh = f"（订单{view.masked_number}）" if view else ""
-        out.add(f"I'm sorry about the {what_en}. I've passed it{order_en} to a colleague together with what you told me, "
+        out.apologise(f"I'm sorry about the {what_en}.", f"非常抱歉{what_zh}给您添麻烦了。")
+        out.add(f"I've passed your report of the {what_en}{order_en} to a colleague together with what you told me, "
                 f"so you won't have to explain again; you are number {ticket.queue_position} in the queue.",
-                f"非常抱歉{what_zh}给您添麻烦了。已将此事{order_zh}连同您的描述一并转交人工客服优先处理，无需重复说明，"
+                f"已将{what_zh}一事{order_zh}连同您的描述一并转交人工客服优先处理，无需重复说明，"
                 f"您目前排在第 {ticket.queue_position} 位。")
         if view is not None and view.status == OrderStatus.DELIVERED and case in ("damaged_parcel", "wrong_item"):
             out.add("A photo of the item and the packaging helps; you can also start a return now.",

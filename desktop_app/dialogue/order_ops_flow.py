@@ -509,8 +509,9 @@ def urge_shipping(svc: Services, st: SessionState, q: Understood, out: ReplyBuil
         out.add(f"Order {m} has already shipped with {carrier_en}{state_en}.{latest_en}",
                 f"订单{m}已经发货了，由{carrier_zh}配送{state_zh}。{latest_zh}")
         if view.is_late:
-            out.add(f"It was promised by {day_text(view.promised_by, 'en')}, so it is late; I'm sorry for the wait.",
-                    f"原定 {day_text(view.promised_by, 'zh')} 前送达，已经延误了，非常抱歉让您久等。")
+            out.add(f"It was promised by {day_text(view.promised_by, 'en')}, so it is late.",
+                    f"原定 {day_text(view.promised_by, 'zh')} 前送达，已经延误了。")
+            out.apologise("I'm sorry for the wait.", "非常抱歉让您久等。")
             out.suggest(("Talk to a person", "转人工"))
         else:
             out.add(f"It should arrive by {day_text(view.promised_by, 'en')}.",

@@ -283,9 +283,9 @@ def order_status(app: Services, st: SessionState, q: Understood, out: ReplyBuild
         out.add(f"Order {view.masked_number} was delivered on {view.delivered_at:%Y-%m-%d}.",
                 f"订单{view.masked_number}已于 {view.delivered_at:%Y-%m-%d} 签收。")
     elif view.is_late:
-        out.add(f"Order {view.masked_number} is late: it was promised by {view.promised_by:%m-%d}.{where_en} "
-                "I'm sorry for the wait.",
-                f"订单{view.masked_number}已延误，原定 {view.promised_by:%m-%d} 前送达。{where_zh}非常抱歉让您久等了。")
+        out.add(f"Order {view.masked_number} is late: it was promised by {view.promised_by:%m-%d}.{where_en}",
+                f"订单{view.masked_number}已延误，原定 {view.promised_by:%m-%d} 前送达。{where_zh}")
+        out.apologise("I'm sorry for the wait.", "非常抱歉让您久等了。")
     else:
         out.add(f"Order {view.masked_number} is {status_en}, expected by {view.promised_by:%m-%d}.{where_en}",
                 f"订单{view.masked_number}状态：{status_zh}，预计 {view.promised_by:%m-%d} 前送达。{where_zh}")

@@ -94,9 +94,10 @@ def _say_refunds(out: ReplyBuilder, view: OrderView, refunds: tuple[RefundView, 
         elif r.overdue:
             overdue = True
             out.add(f"{yuan(r.amount_fen)} ({what_en}) should have reached your {to_en} by "
-                    f"{day_text(r.expected_by, 'en')} and is late; I'm sorry.",
+                    f"{day_text(r.expected_by, 'en')} and is late.",
                     f"{yuan(r.amount_fen)}（{what_zh}）原定 {day_text(r.expected_by, 'zh')} 前退回您的{to_zh}，"
-                    "目前已超时，非常抱歉。")
+                    "目前已超时。")
+            out.apologise("I'm sorry.", "非常抱歉。")
         else:
             out.add(f"{yuan(r.amount_fen)} ({what_en}) is on its way back to your {to_en}, "
                     f"expected by {day_text(r.expected_by, 'en')}.",

@@ -6,6 +6,7 @@ Cards are the service's own frozen results (an ``OrderView`` renders as a timeli
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from desktop_app.service.types import FAILURES, OrderView, Outcome, ServiceAction, TicketView, status_text
@@ -79,6 +80,11 @@ def say(language: str, en: str, zh: str) -> str:
     return zh if language == "zh" else en
 
 
+#: Words that apologise, and a "Sorry, …" / "抱歉，…" that opens a sentence.
+_APOLOGY = re.compile(r"sorry|apologi[sz]e|抱歉|对不起|歉意", re.IGNORECASE)
+_SORRY_LEAD = re.compile(r"^(?:I'm |I am )?sorry(?: about that)?[,:;.]\s*|^(?:很|非常)?抱歉[，,：:]", re.IGNORECASE)
+
+
 @dataclass
 class ReplyBuilder:
     """Accumulates the parts of one turn's reply (several intents may contribute)."""
@@ -91,6 +97,8 @@ class ReplyBuilder:
     outcome: Outcome = Outcome.ANSWERED
     ticket: TicketView | None = None
     actions: list[ServiceAction] = field(default_factory=list)
+    #: Said sorry already this turn: an upset customer hears one apology, not one per sentence.
+    apologised: bool = False
 
     def did(self, action: ServiceAction) -> None:
         """Record what the services did; the scenario suite and the merchant's figures read it."""
@@ -98,7 +106,21 @@ class ReplyBuilder:
             self.actions.append(action)
 
     def add(self, en: str, zh: str) -> None:
-        self.texts.append(say(self.language, en, zh))
+        """One more sentence; a leading "Sorry, " is dropped once this reply has apologised."""
+        text = say(self.language, en, zh)
+        lead = _SORRY_LEAD.match(text)
+        if lead and self.apologised and lead.end() < len(text):
+            rest = text[lead.end():]
+            text = rest[:1].upper() + rest[1:]
+        elif _APOLOGY.search(text):
+            self.apologised = True
+        self.texts.append(text)
+
+    def apologise(self, en: str, zh: str) -> None:
+        """A sentence that only apologises, said unless this reply has apologised already (the angry
+        customer's acknowledgement comes first; "I'm sorry for the wait" after it is a second one)."""
+        if not self.apologised:
+            self.add(en, zh)
 
     def card(self, card: object) -> None:
         self.cards.append(card)

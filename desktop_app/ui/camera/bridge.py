@@ -71,9 +71,12 @@ class VisionBridge(QObject):
         self._last_key: tuple[Any, ...] | None = None
         self._last_at = 0.0
         self._last_photo = ""  # digest of the photo answered last
+        self._shown_photo = ""  # digest of the photo shown last as the customer's message
         self._qr: dict[str, Any] = {}
         self._settling: TaskHandle | None = None
         camera.analysed.connect(self._on_reading)
+        camera.photo_opened.connect(self._show_photo)
+        chat.photo_drop.target = camera.open_photo  # a photo dropped on the conversation goes to the camera
         camera.qr_scanned.connect(self._on_qr)
         guides.step_changed.connect(self._on_step)
         # after GuideTabs' own handler (connected first) has closed the tab
@@ -118,6 +121,14 @@ class VisionBridge(QObject):
             self.chat.add_result(abstention_reply(reading, self._language()))
         if photo:
             self._open_claimed(reading)
+
+    def _show_photo(self, image: Any, digest: str) -> None:
+        """The customer's photo appears as their message, before the reply to it (once per photo:
+        the same photo again adds nothing to the conversation)."""
+        if digest == self._shown_photo:
+            return
+        self._shown_photo = digest
+        self.chat.add_user_photo(image)
 
     def _open_claimed(self, reading: Any) -> None:
         """A photo whose parts claim a guide step opens that guide there (a code opens its own)."""
@@ -197,12 +208,13 @@ class VisionBridge(QObject):
         """The session ended: stop the camera, forget what it saw and clear the preview."""
         self.camera.stop_camera()
         self.camera.set_current_step(None)
-        self._last_key, self._qr, self._last_photo = None, {}, ""
+        self._last_key, self._qr, self._last_photo, self._shown_photo = None, {}, "", ""
         self.camera.preview.clear()
         self.camera.last_image = None
         self.camera.status.setText("")
 
     def shutdown(self) -> None:
+        self.chat.photo_drop.target = None
         self._timer.stop()
         if self._settling is not None:
             self._settling.cancel()

@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 
 _PALETTE = [QColor.fromHsv(int(360 * i / len(CLASSES)), 200, 255) for i in range(len(CLASSES))]
 QR_REPEAT_S = 3.0  # the same code held in view is reported again only after this pause
+PHOTO_THUMB_PX = 180  # the longer side of a photo's thumbnail in the conversation
 
 
 def _t(language: str, en: str, zh: str) -> str:
@@ -54,6 +56,12 @@ def _t(language: str, en: str, zh: str) -> str:
 def frame_to_image(frame: np.ndarray) -> QImage:
     h, w = frame.shape[:2]
     return QImage(np.ascontiguousarray(frame).data, w, h, 3 * w, QImage.Format.Format_BGR888).copy()
+
+
+def thumbnail(frame: np.ndarray, side: int = PHOTO_THUMB_PX) -> QImage:
+    """A small copy of a photo for the conversation (its own pixels: the frame may be reused)."""
+    return frame_to_image(frame).scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
+                                        Qt.TransformationMode.SmoothTransformation)
 
 
 def draw_detections(image: QImage, reading: VisionReading | None, language: str) -> QImage:
@@ -95,6 +103,9 @@ class CameraView(QWidget):
     detections = Signal(object)  # VisionReading of the newest analysed frame or photo
     analysed = Signal(object, str)  # the same VisionReading, with its photo's digest ("" for a live frame)
     qr_scanned = Signal(str)  # a QR payload, once each time a code comes into view
+    #: A photo was opened or dropped: a thumbnail (QImage) and its digest, before it is analysed,
+    #: so the conversation shows the customer's photo as their message ahead of the reply.
+    photo_opened = Signal(object, str)
 
     def __init__(self, analyzer: FrameAnalyzer | None = None, *, language: str = "zh",
                  source_factory: Callable[[int], FrameSource] | None = None,
@@ -239,6 +250,28 @@ class CameraView(QWidget):
         if self.frames_shown % 15 == 1:
             self._set_status(self._describe(f"{captured.fps:.0f} fps"))
 
+    def set_language(self, language: str) -> None:
+        """Switch every text of the panel, and redraw the last photo's boxes with the new names."""
+        self.language = language
+        t = partial(_t, language)
+        index = self.device_combo.findData(None)
+        if index >= 0:
+            self.device_combo.setItemText(index, t("No camera found", "未找到摄像头"))
+        running = self.camera_running
+        self.start_button.setText(t("Stop camera", "关闭摄像头") if running else t("Start camera", "打开摄像头"))
+        if not self.start_button.isEnabled():
+            self.start_button.setToolTip(t("No camera is connected", "没有连接摄像头"))
+        self.photo_button.setText(t("Open photo…", "打开照片…"))
+        if self.last_image is None:
+            self.preview.setText(t("Start the camera, or drop a photo here", "打开摄像头，或把照片拖到这里")
+                                 if self.start_button.isEnabled() else
+                                 t("No camera found.\nOpen a photo of the parts or the manual's QR code, or drop it here.",
+                                   "未找到摄像头。\n可以打开零件或说明书二维码的照片，或直接拖到这里。"))
+        elif (photo := getattr(self, "_photo_frame", None)) is not None and not running:
+            self._display(photo)
+        if self._reading is not None:
+            self._set_status(self._describe(""))
+
     # ---------------------------------------------------------------- photos
     def _choose_photo(self) -> None:
         patterns = " ".join(f"*{s}" for s in SUFFIXES)
@@ -260,6 +293,7 @@ class CameraView(QWidget):
         self._set_status(_t(self.language, "Looking at the photo…", "正在识别照片…"))
 
         digest = photo_digest(frame)
+        self.photo_opened.emit(thumbnail(frame), digest)
 
         def done(reading: VisionReading) -> None:
             # photos are read in order; each result goes with its own pixels and digest

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.core.errors import AppError
@@ -30,8 +31,23 @@ def when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label that claims the height its wrapped text needs at its actual width.
+
+    Qt's box layouts ask a nested label's height-for-width at an estimated width, not the one it
+    finally gets; at the kiosk's font a reply's second line was cut off. Holding the minimum height
+    at ``heightForWidth(width)`` after each resize makes every layout above it give that room.
+    """
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        need = self.heightForWidth(self.width())
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+
 def make_label(text: str, name: str | None = None, *, wrap: bool = True, selectable: bool = False) -> QLabel:
-    label = QLabel(text)
+    label = WrappedLabel(text) if wrap else QLabel(text)
     label.setWordWrap(wrap)
     label.setTextFormat(Qt.TextFormat.PlainText)
     if name:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QImage, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -36,6 +36,7 @@ from desktop_app.ui.chat.cards import Card, ProductListCard, ReplyCard, card_for
 from desktop_app.ui.chat.form_host import FormHost
 from desktop_app.ui.chat.handler import AssistantText, ChatHandler, VoiceChatHandler
 from desktop_app.ui.chat.order_cards import OrderTimelineCard
+from desktop_app.ui.chat.photos import PhotoDropTarget, PhotoMessage
 from desktop_app.ui.chat.rows import assistant_row, spoken, user_row
 from desktop_app.ui.common.labels import tr
 from desktop_app.ui.common.tasks import TaskHandle, TaskRunner
@@ -79,6 +80,8 @@ class ChatPanel(QWidget):
         self.command_filter: Callable[[str], bool] | None = None
         #: True while an input for this turn is still being read (the window wires the camera's photo).
         self.turn_gate: Callable[[], bool] | None = None
+        #: A photo dropped on the conversation goes where its ``target`` says (the window's camera).
+        self.photo_drop = PhotoDropTarget(self)
         self._gate_since: float | None = None
         self._gate_timer = QTimer(self)
         self._gate_timer.setSingleShot(True)
@@ -204,6 +207,10 @@ class ChatPanel(QWidget):
     def add_user_text(self, text: str | AssistantText) -> None:
         """The customer's bubble; a bilingual text follows language switches."""
         self._append("user", text)
+
+    def add_user_photo(self, image: QImage) -> None:
+        """The customer's photo as their message (a thumbnail bubble on their side)."""
+        self._append("user", PhotoMessage(image))
 
     def add_results(self, results: Iterable[object]) -> None:
         for result in results:

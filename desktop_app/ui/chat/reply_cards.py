@@ -18,6 +18,7 @@ from desktop_app.dialogue.reply import GuideOffer, ItemChoice, Reply
 from desktop_app.service.types import SearchResult
 from desktop_app.ui.chat.card_base import Card, TextCard, make_label
 from desktop_app.ui.chat.product_cards import ProductListCard
+from desktop_app.ui.chat.repeats import trim_repeats
 
 #: Renders one plain result in a language; cards.card_for, handed in so this module needs no dispatch.
 CardFactory = Callable[[object, str], Card]
@@ -98,7 +99,8 @@ class ReplyCard(Card):
             if reply.filters and not filters_shown and isinstance(result, SearchResult):
                 self._filter_chips()
                 filters_shown = True
-            self.add(self._wire(card_for(result, self.language)))
+            card = self.add(self._wire(card_for(result, self.language)))
+            trim_repeats(card, reply.text)  # the bubble already said it: the card keeps the rest
         if reply.filters and not filters_shown:
             self._filter_chips()
         if reply.suggestions:

@@ -1,4 +1,5 @@
-"""One row of the conversation: the customer's bubble on the right, or avatar + card + "why" on the left."""
+"""One row of the conversation: the customer's bubble (words or a photo) on the right, or avatar + card + "why"
+on the left."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.ui.chat.cards import Card, TextCard
 from desktop_app.ui.chat.handler import AssistantText
+from desktop_app.ui.chat.photos import PhotoCard, PhotoMessage
 from desktop_app.ui.chat.why_line import WhyLine
 from desktop_app.ui.common.labels import tr
 
@@ -30,6 +32,9 @@ def _row(name: str) -> tuple[QWidget, QHBoxLayout]:
 def user_row(item: object, language: str) -> QWidget:
     row, layout = _row("userRow")
     layout.addStretch(1)
+    if isinstance(item, PhotoMessage):
+        layout.addWidget(PhotoCard(item, language))
+        return row
     text = item.text(language) if isinstance(item, AssistantText) else str(item)
     layout.addWidget(TextCard(text, language, "user"))
     return row

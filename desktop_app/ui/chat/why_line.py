@@ -12,7 +12,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from desktop_app.fusion.hypothesis import Modality
 from desktop_app.ui.common.labels import tr
@@ -126,6 +126,7 @@ class WhyLine(QWidget):
         self.button.setCheckable(True)
         self.button.setAutoRaise(True)
         self.button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # never below its text
         self.detail = QLabel(why_text(fused, language, intent))
         self.detail.setObjectName("whyLine")
         self.detail.setWordWrap(True)

@@ -6,6 +6,10 @@ the camera go). The window appears first; the microphone and camera modules are 
 worker and their widgets built when that is done, and the models they need load on their own
 threads, with the status bar saying what is still loading. Nothing here blocks the GUI thread
 on a model, a device or the store.
+
+The voice bar and the camera tab used to arrive seconds after launch and push the conversation
+up; their places are now held from the first frame (:class:`MediaSlot`, of the final size) and
+the widgets move into them when built, so nothing on screen moves.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeGuard
 
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QVBoxLayout, QWidget
 
 from desktop_app.app import App
@@ -37,6 +42,11 @@ log = logging.getLogger(__name__)
 #: Imported on a worker before the media widgets are built (OpenCV alone takes most of a second).
 MEDIA_MODULES = ("desktop_app.ui.voice.microphone", "desktop_app.voice.tts", "desktop_app.ui.camera.view",
                  "desktop_app.fusion.vision_producer", "desktop_app.ui.voice.bridge", "desktop_app.ui.camera.bridge")
+#: The voice bar's height, held for it from launch: its size hint with a two-line status and the retry
+#: button (its tallest usual state) at the narrowest window, with the laptop's and the kiosk's font.
+VOICE_BAR_PX = {False: 204, True: 296}
+#: The camera tab's smallest useful size (the view's own minimum), held for it from launch.
+CAMERA_MIN = (384, 312)
 LOADING_LABELS = {"assistant": ("assistant", "智能客服"), "media": ("microphone and camera", "麦克风和摄像头"),
                   "speech": ("speech model", "语音模型")}
 
@@ -55,6 +65,35 @@ class MediaOptions:
     prewarm_guides: bool = False  # keep a 3D renderer warm so the first guide opens at once
     idle_timeout_s: float | None = None  # kiosk; default DESKTOP_APP_IDLE_TIMEOUT_S or 90 s
     start_on_attract: bool = False  # kiosk: open on the attract screen (the app does; a bare window is ready)
+
+
+class MediaSlot(QWidget):
+    """A place held for a widget that is built later: it shows a short note until ``fill`` moves the
+    widget in, and keeps the size it was given, so the layout around it does not move."""
+
+    def __init__(self, name: str, note: tuple[str, str], language: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self._note_text = note
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.note = QLabel(tr(language, *note))
+        self.note.setObjectName("mediaSlotNote")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.column.addWidget(self.note)
+        self.content: QWidget | None = None
+
+    def fill(self, widget: QWidget) -> None:
+        self.note.hide()
+        self.column.addWidget(widget)
+        self.content = widget
+
+    def set_note(self, note: tuple[str, str], language: str) -> None:
+        self._note_text = note
+        self.set_language(language)
+
+    def set_language(self, language: str) -> None:
+        self.note.setText(tr(language, *self._note_text))
 
 
 class LoadProgress:
@@ -131,6 +170,15 @@ class MediaController:
         self.voice: VoiceBridge | None = None
         self.vision: VisionBridge | None = None
         self._closed = False
+        self.voice_slot: MediaSlot | None = None
+        self.camera_slot: MediaSlot | None = None
+        if options.enabled:  # their places are held now; the widgets move in when built
+            self.voice_slot = MediaSlot("voiceSlot", ("Getting voice input ready…", "语音输入准备中…"), language)
+            self.voice_slot.setFixedHeight(VOICE_BAR_PX[kiosk])
+            voice_area.addWidget(self.voice_slot)
+            self.camera_slot = MediaSlot("cameraSlot", ("Getting the camera ready…", "摄像头准备中…"), language)
+            self.camera_slot.setMinimumSize(*CAMERA_MIN)
+            show_camera(self.camera_slot)
 
     def start(self) -> None:
         """Import the media modules on a worker, then build the widgets (when media are enabled)."""
@@ -157,13 +205,13 @@ class MediaController:
         voice.model_ready.connect(lambda: self.progress.loading("speech", False))
         voice.model_failed.connect(self._speech_failed)
         voice.start()
-        self.voice_area.addWidget(voice.panel)
+        self._fill(self.voice_slot, voice.panel)
         self.voice = voice
         camera = CameraView(o.analyzer, language=self.language, source_factory=o.camera_source, cameras=o.cameras)
         camera.setObjectName("cameraView")
         if self.kiosk:
             camera.photo_button.hide()  # no file dialogs on a kiosk; a photo can still be dropped
-        self.show_camera(camera)
+        self._fill(self.camera_slot, camera)
         handler = self.chat.handler if _observes(self.chat.handler) else None
         if handler is None:
             camera.status.setText(tr(self.language, "This chat cannot take camera input.", "当前会话不支持摄像头输入。"))
@@ -179,6 +227,22 @@ class MediaController:
         if not self._warming():
             self.after_warm_up()
 
+    def _fill(self, slot: MediaSlot | None, widget: QWidget) -> None:
+        if slot is None:
+            return
+        slot.fill(widget)
+        if slot is self.voice_slot:
+            QTimer.singleShot(0, slot, self._check_voice_room)  # once the bar is styled and laid out
+
+    def _check_voice_room(self) -> None:
+        slot, voice = self.voice_slot, self.voice
+        if slot is None or voice is None or self._closed:
+            return
+        needed = voice.panel.sizeHint().height()
+        if needed > slot.height():  # grown past what was held: the conversation moves, once
+            log.warning("the voice bar needs %d px, %d were held for it", needed, slot.height())
+            slot.setFixedHeight(needed)
+
     def after_warm_up(self) -> None:
         """The assistant is ready: now prepare what the camera and the guides need, in that order."""
         if self.vision is not None:
@@ -189,6 +253,9 @@ class MediaController:
     def _failed(self, error: Any) -> None:
         self.progress.loading("media", False)
         log.error("microphone and camera could not be set up: %s", getattr(error, "code", error))
+        for slot in (self.voice_slot, self.camera_slot):
+            if slot is not None and slot.content is None:
+                slot.set_note(("Unavailable; typing still works.", "暂不可用，您仍可以打字提问。"), self.language)
         self.status.showMessage(tr(self.language, "Voice and camera are unavailable; typing still works.",
                                    "语音和摄像头不可用，您仍可以打字提问。"))
 
@@ -218,8 +285,13 @@ class MediaController:
 
     def set_language(self, language: str) -> None:
         self.language = language
+        for slot in (self.voice_slot, self.camera_slot):
+            if slot is not None:
+                slot.set_language(language)
         if self.voice is not None:
             self.voice.set_language(language)
+        if self.camera is not None:
+            self.camera.set_language(language)
 
     def shutdown(self) -> None:
         self._closed = True

@@ -1,6 +1,7 @@
 """Speech-to-text speed per engine: cold load, real-time factor, end-of-speech → transcript, memory.
 
 Run: .venv/bin/python benchmarks/voice.py [--runs 5] [--beams 5,1]
+     .venv/bin/python benchmarks/voice.py --live [--runs 3]   (hands-free turns, before/after; see live_main)
 Each engine (and beam width) is measured in its own subprocess so load time is cold and peak
 memory (ru_maxrss) is that engine's alone. The query is the ~3 s TIMIT sentence from
 ../shared/data/speech (en04) and a ~4 s Mandarin AISHELL clip (zh01).
@@ -22,7 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -32,6 +33,7 @@ from benchmarks._table import percentile, print_table
 if TYPE_CHECKING:
     import numpy as np
 
+    from desktop_app.voice.transcriber import Transcriber
     from desktop_app.voice.vad import SpeechDetector, Utterance
 
 SPEECH = ROOT.parent / "shared" / "data" / "speech"
@@ -102,7 +104,12 @@ def main() -> None:
     parser.add_argument("--beams", default="5,1", help="beam widths to compare, e.g. 5,1")
     parser.add_argument("--engines", default="faster-whisper,openai-whisper")
     parser.add_argument("--worker", nargs=2, metavar=("ENGINE", "BEAM"), help=argparse.SUPPRESS)
+    parser.add_argument("--live", action="store_true",
+                        help="hands-free end of speech → first spoken word, the 600 ms pause against the live turn")
     args = parser.parse_args()
+    if args.live:
+        live_main(args.runs)
+        return
     if args.worker:
         print(json.dumps(worker(args.worker[0], int(args.worker[1]), args.runs), ensure_ascii=False))
         return
@@ -128,6 +135,162 @@ def main() -> None:
                  "peak MiB"], rows)
     print()
     print("\n".join(texts))
+
+
+# -- hands-free turns: the 600 ms pause against the live turn (partials, early end) ---------------
+
+LIVE_MODES = {"before: 600 ms pause": False, "after: live turn": True}
+
+
+def live_turn_run(path: Path, live: bool, transcriber: Transcriber, services: Any, marker: Path) -> dict[str, object]:
+    """One hands-free turn from ``path`` played at real-time pace through the live turn, answered aloud.
+
+    The clock starts when the chunk holding the last voiced sample (|x| > 0.02, as in
+    benchmarks/e2e.py) is fed, and stops when the speaker starts its player for the reply's
+    first sentence (the player writes a timestamp). In between: end-pointing, transcription,
+    the dialogue's answer to the transcript and the synthesis of its first sentence.
+    """
+    import queue
+    import re
+    import threading
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    import numpy as np
+
+    from desktop_app.voice.audio import load_audio
+    from desktop_app.voice.live import LiveTurn, PartialTranscript
+    from desktop_app.voice.transcriber import Transcript, transcribe_partial
+    from desktop_app.voice.vad import Endpointer, EndReason, Mode, SileroDetector
+
+    samples = load_audio(path).samples
+    rng = np.random.default_rng(0)
+    lead = rng.normal(0, 3e-4, 4800).astype(np.float32)
+    stream = np.concatenate([lead, samples, rng.normal(0, 3e-4, 32_000).astype(np.float32)])
+    voiced = np.flatnonzero(np.abs(samples) > 0.02)
+    last_voiced = len(lead) + int(voiced[-1])
+    events: queue.Queue[tuple[str, object]] = queue.Queue()
+    stt = ThreadPoolExecutor(max_workers=1)
+    partials: list[PartialTranscript] = []
+    turns: list[tuple[Utterance, Future[Transcript]]] = []
+
+    def recognise(audio: np.ndarray) -> Transcript:
+        return transcriber.transcribe(audio)
+
+    def recognise_partial(audio: np.ndarray) -> Transcript:
+        return transcribe_partial(transcriber, audio)
+
+    turn = LiveTurn(Endpointer(SileroDetector(), Mode.HANDS_FREE), stt, recognise,
+                    post=lambda fn: events.put(("call", fn)), on_partial=partials.append,
+                    recognise_partial=recognise_partial,
+                    on_turn=lambda u, f: turns.append((u, f)), live=live)
+    stop = threading.Event()
+
+    def play() -> None:
+        chunk, pace, due = 1024, 1024 / 16_000, time.monotonic()
+        for start in range(0, len(stream), chunk):
+            if stop.is_set():
+                return
+            events.put(("chunk", (start + chunk >= last_voiced > start, stream[start:start + chunk])))
+            due += pace
+            time.sleep(max(0.0, due - time.monotonic()))
+
+    marker.write_text("")
+    player = threading.Thread(target=play, daemon=True)
+    player.start()
+    speech_end = replied_at = None
+    transcript: Transcript | None = None
+    deadline = time.monotonic() + len(stream) / 16_000 + 30
+    while time.monotonic() < deadline and transcript is None:
+        try:
+            kind, payload = events.get(timeout=0.01)
+        except queue.Empty:
+            continue
+        if kind == "chunk":
+            is_last, chunk_samples = cast("tuple[bool, np.ndarray]", payload)
+            turn.feed(chunk_samples)
+            if is_last:
+                speech_end = time.time()
+        else:
+            payload()  # type: ignore[operator]
+        if turns and turns[0][1].done():
+            transcript = turns[0][1].result()
+            replied_at = time.time()
+    stop.set()
+    if transcript is None or speech_end is None:
+        raise RuntimeError(f"{path.name}: no turn ended ({len(turns)} turns)")
+    assistant = services.assistant
+    exchange = assistant.ask_voice(assistant.new_session(language=transcript.language), transcript)
+    first = next(s.strip() for s in re.split(r"(?<=[.!?。！？；;])\s*", exchange.reply.speech) if s.strip())
+    services.speaker.say(first, exchange.reply.language)
+    while not marker.read_text().strip():
+        if time.time() > float(replied_at or 0) + 30:
+            raise RuntimeError("the speaker never started")
+        time.sleep(0.002)
+    spoken = float(marker.read_text().split()[0])
+    player.join()
+    stt.shutdown(wait=True)
+    return {"first_word": spoken - speech_end, "turn": float(replied_at or 0) - speech_end, "text": transcript.text,
+            "early": turns[0][0].ended_by is EndReason.COMPLETE, "partials": len(partials)}
+
+
+def live_main(runs: int) -> None:
+    """Both modes on the real recordings that are one query, interleaved, in this one process: p50 side by side."""
+    import tempfile
+    from types import SimpleNamespace
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from voice_audio import error_rate, speech_clips
+
+    from desktop_app.app import build_app
+    from desktop_app.core.config import load_settings
+    from desktop_app.voice.audio import load_audio
+    from desktop_app.voice.completeness import warm
+    from desktop_app.voice.engines import create_transcriber
+    from desktop_app.voice.tts import Speaker
+
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores; "
+          f"{runs} runs per clip and mode, interleaved")
+    # The short recordings are queries; JFK's 11 s speech pauses 0.6 s between clauses, so even the
+    # 600 ms rule splits it into turns (tests/test_voice_live.py plays it for the mid-sentence pauses).
+    clips = [c for c in speech_clips() if load_audio(c.path).duration < 9]
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(env={}, data_dir=Path(tmp) / "data")
+        app = build_app(settings)
+        marker = Path(tmp) / "first-word.txt"
+        speaker = Speaker(player=("sh", "-c", 'date +%s.%N >> "$0"', str(marker)))
+        services = SimpleNamespace(assistant=app.assistant, speaker=speaker)
+        transcriber = create_transcriber(settings=settings)
+        transcriber.transcribe(load_audio(clips[0].path))  # warm-up
+        warm()  # the completeness rule's tagger, as the microphone loads it with the model
+        results: dict[str, list[dict[str, object]]] = {mode: [] for mode in LIVE_MODES}
+        by_clip: dict[tuple[str, str], list[dict[str, object]]] = {}
+        for _ in range(runs):
+            for clip in clips:
+                for mode, live in LIVE_MODES.items():
+                    r = live_turn_run(clip.path, live, transcriber, services, marker)
+                    edits, n = error_rate(clip.reference, str(r["text"]), clip.language)
+                    r["edits"], r["n"], r["lang"] = edits, n, clip.language
+                    results[mode].append(r)
+                    by_clip.setdefault((clip.path.name, mode), []).append(r)
+                    time.sleep(0.3)
+        speaker.shutdown()
+        app.close()
+    rows = []
+    for mode, rs in results.items():
+        first = [float(str(r["first_word"])) * 1000 for r in rs]
+        ended = [float(str(r["turn"])) * 1000 for r in rs]
+        errors = {lang: [sum(int(str(r["edits"])) for r in rs if r["lang"] == lang),
+                         sum(int(str(r["n"])) for r in rs if r["lang"] == lang)] for lang in ("en", "zh")}
+        rows.append([mode, len(rs), statistics.median(first), percentile(first, 95), statistics.median(ended),
+                     sum(bool(r["early"]) for r in rs),
+                     f"{errors['en'][0]}/{errors['en'][1]}", f"{errors['zh'][0]}/{errors['zh'][1]}"])
+    print_table(["hands-free turn", "turns", "first word p50 ms", "p95 ms", "turn ended p50 ms", "ended early",
+                 "English WER", "Mandarin CER"], rows)
+    print()
+    for (name, mode), rs in by_clip.items():
+        p50 = statistics.median(float(str(r["first_word"])) * 1000 for r in rs)
+        print(f"{name} [{mode}]: first word p50 {p50:.0f} ms, {rs[-1]['partials']} partials, "
+              f"early {sum(bool(r['early']) for r in rs)}/{len(rs)}: {rs[-1]['text']}")
 
 
 if __name__ == "__main__":

@@ -53,12 +53,13 @@ class FasterWhisperTranscriber:
         self.options = options or DecodeOptions()
         self._lock = threading.Lock()
 
-    def _transcription_options(self, tokenizer: object, long_audio: bool, max_new_tokens: int | None = None) -> object:
+    def _transcription_options(self, tokenizer: object, long_audio: bool, max_new_tokens: int | None = None,
+                               beam_size: int | None = None) -> object:
         from faster_whisper.transcribe import TranscriptionOptions, get_suppressed_tokens
 
         temps = list(FALLBACK_TEMPERATURES if long_audio else self.options.query_temperatures)
         return TranscriptionOptions(
-            beam_size=self.options.beam_size, best_of=5, patience=1, length_penalty=1, repetition_penalty=1,
+            beam_size=beam_size or self.options.beam_size, best_of=5, patience=1, length_penalty=1, repetition_penalty=1,
             no_repeat_ngram_size=0, log_prob_threshold=-1.0, no_speech_threshold=0.6,
             compression_ratio_threshold=2.4, condition_on_previous_text=True, prompt_reset_on_temperature=0.5,
             temperatures=temps, initial_prompt=None, prefix=None, suppress_blank=True,
@@ -73,6 +74,14 @@ class FasterWhisperTranscriber:
                      for s in self._model.generate_segments(features, tokenizer, options, False, encoder_output))
 
     def transcribe(self, audio: AudioClip | np.ndarray, *, language: str | None = None) -> Transcript:
+        return self._transcribe(audio, language, partial=False)
+
+    def transcribe_partial(self, audio: AudioClip | np.ndarray, *, language: str | None = None) -> Transcript:
+        """A live partial (the words so far, shown while the customer speaks; never a turn): greedy,
+        one pass in the short window, no second look, so it costs the worker as little as possible."""
+        return self._transcribe(audio, language, partial=True)
+
+    def _transcribe(self, audio: AudioClip | np.ndarray, language: str | None, *, partial: bool) -> Transcript:
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import pad_or_trim
 
@@ -95,10 +104,11 @@ class FasterWhisperTranscriber:
             tokenizer = Tokenizer(m.hf_tokenizer, m.model.is_multilingual, task="transcribe", language=language)
             long_audio = clip.duration > WINDOW_SECONDS
             options = self._transcription_options(
-                tokenizer, long_audio, None if long_audio else self.options.token_budget(clip.duration))
+                tokenizer, long_audio, None if long_audio else self.options.token_budget(clip.duration),
+                beam_size=1 if partial else None)
             segments = self._decode(features, tokenizer, options, encoder_output)
             sure = confidence_of(segments)
-            if frames < full and sure < RETRY_CONFIDENCE:
+            if frames < full and sure < RETRY_CONFIDENCE and not partial:
                 # Unsure in the short window (a clipped word, a robotic voice): Whisper's own 30 s
                 # window reads it again and the surer reading wins (rare: DEVELOPERS.md).
                 log.debug("unsure in the %d-frame window (%.2f); reading again in the full window", frames, sure)

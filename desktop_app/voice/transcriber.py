@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -94,6 +94,21 @@ class Transcriber(Protocol):
     def transcribe(self, audio: AudioClip | np.ndarray, *, language: str | None = None) -> Transcript:
         """``language`` fixes "zh" or "en" (the UI language); ``None`` detects between the two."""
         ...
+
+
+@runtime_checkable
+class PartialTranscriber(Protocol):
+    """An engine that also offers a cheaper reading for live partial transcripts (faster-whisper)."""
+
+    def transcribe_partial(self, audio: AudioClip | np.ndarray, *, language: str | None = None) -> Transcript: ...
+
+
+def transcribe_partial(transcriber: Transcriber, audio: AudioClip | np.ndarray, *,
+                       language: str | None = None) -> Transcript:
+    """The engine's cheaper partial reading where it has one, else its ordinary one."""
+    if isinstance(transcriber, PartialTranscriber):
+        return transcriber.transcribe_partial(audio, language=language)
+    return transcriber.transcribe(audio, language=language)
 
 
 def as_clip(audio: AudioClip | np.ndarray) -> AudioClip:

@@ -106,6 +106,8 @@ class EndReason(enum.StrEnum):
     SILENCE = "silence"  # the pause after speech (also a tentative utterance's reason)
     RELEASE = "release"  # push-to-talk released (or toggled off)
     MAX_LENGTH = "max_length"  # the utterance reached ``EndpointConfig.max_seconds``
+    #: A short pause after words the live transcript read as a whole sentence (``voice.live``).
+    COMPLETE = "complete"
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,10 @@ class EndpointConfig:
     min_silence_ms: int = 600
     #: When a tentative utterance is offered; at least ``post_roll_ms`` so it holds the final audio.
     early_silence_ms: int = 224
+    #: Silence after which the live turn transcribes everything heard so far (``voice.live``).
+    pause_check_ms: int = 64
+    #: The shortest pause that ends a turn whose live transcript is a complete sentence.
+    complete_silence_ms: int = 224
     pre_roll_ms: int = 300
     post_roll_ms: int = 200
     max_seconds: float = 20.0
@@ -147,6 +153,8 @@ class Endpointer:
         self._reset_utterance()
 
     def _reset_utterance(self) -> None:
+        #: Counts utterances begun, so work started on an older one can tell it is stale.
+        self.generation = getattr(self, "generation", 0) + 1
         self._frames: list[np.ndarray] = []
         self._speech_flags: list[bool] = []
         self._speech_frames = 0
@@ -158,6 +166,31 @@ class Endpointer:
     @property
     def speaking(self) -> bool:
         return self._in_speech
+
+    @property
+    def silence_ms(self) -> float:
+        """How long the current pause after speech has lasted (0 while speaking or before speech)."""
+        return self._silence_run * FRAME * 1000 / SAMPLE_RATE if self._speech_frames else 0.0
+
+    @property
+    def frames_heard(self) -> int:
+        """Frames in the current utterance so far (pre-roll, speech and any pause)."""
+        return len(self._frames)
+
+    @property
+    def last_speech_frame(self) -> int:
+        """Index of the latest speech frame in the current utterance, -1 before any."""
+        return len(self._frames) - 1 - self._silence_run if self._speech_frames else -1
+
+    def snapshot(self) -> np.ndarray | None:
+        """Everything heard in the current utterance so far, once it holds enough speech to be one."""
+        if not self._in_speech or not self._frames:
+            return None
+        return np.concatenate(self._frames)
+
+    def end_now(self, reason: EndReason) -> Utterance | None:
+        """End the current utterance at once (the live transcript decided the turn is over)."""
+        return self._finish(reason)
 
     def set_mode(self, mode: Mode) -> None:
         self.mode = mode

@@ -248,6 +248,7 @@ class VoiceBridge(QObject):
             self.mic.set_hands_free(False)
             self.mic.stop_listening()
             self.mic.status.setText("")
+            self.mic.live_text.setText("")  # the last customer's words, live or final, leave the screen
 
     def _retranslate(self) -> None:
         self.retry_button.setText(tr(self.ui_language, "Retry voice", "重试语音"))

@@ -32,7 +32,9 @@ from desktop_app.core.errors import AppError
 from desktop_app.ui.voice.mic_source import MICROPHONE_FAILED, NO_MICROPHONE, QtMicrophoneSource
 from desktop_app.voice.audio import SAMPLE_RATE, check_samples
 from desktop_app.voice.capture import AudioSource, level_dbfs, meter_fraction
-from desktop_app.voice.transcriber import Transcriber, Transcript
+from desktop_app.voice.completeness import Completeness, is_complete_utterance, warm as warm_completeness
+from desktop_app.voice.live import LiveTurn, PartialTranscript
+from desktop_app.voice.transcriber import Transcriber, Transcript, transcribe_partial
 from desktop_app.voice.vad import Endpointer, Mode, SpeechDetector, Utterance, default_detector
 
 log = logging.getLogger(__name__)
@@ -43,12 +45,14 @@ _STOP: tuple[str, Any] = ("stop", None)  # ends the pipeline loop (compared by i
 TEXT = {
     "en": {"talk": "🎤 Hold or click to talk", "listening": "Listening… speak now", "hands_free": "Hands-free",
            "mute": "Mute replies", "loading": "Loading speech model…", "ready": "Ready: hold the mic button to talk",
+           "stop": "● Listening… click to stop", "heard": "Heard so far:",
            "transcribing": "Recognising…", "nothing": "I didn't hear anything. Please try again.",
            "no_mic": NO_MICROPHONE,
            "mic_failed": MICROPHONE_FAILED,
            "hands_free_on": "Hands-free: listening for speech"},
     "zh": {"talk": "🎤 按住或点击说话", "listening": "正在听…请说话", "hands_free": "免提", "mute": "静音回复",
-           "loading": "正在加载语音模型…", "ready": "就绪：按住麦克风按钮说话", "transcribing": "正在识别…",
+           "loading": "正在加载语音模型…", "ready": "就绪：按住麦克风按钮说话",
+           "stop": "● 正在听…点击结束", "heard": "已听到：", "transcribing": "正在识别…",
            "nothing": "没有听到声音，请再试一次。", "no_mic": "未找到麦克风，您仍可以直接输入问题。",
            "mic_failed": "无法打开麦克风（权限被拒绝或被占用），您仍可以直接输入。", "hands_free_on": "免提：正在聆听"},
 }
@@ -66,6 +70,7 @@ class MicrophoneWidget(QWidget):
     """Mic button (press-and-hold or click-to-toggle), hands-free switch, level meter, mute, status."""
 
     transcribed = Signal(object)  # Transcript
+    partial = Signal(object)  # PartialTranscript: the words so far, while the customer speaks
     error = Signal(str)
     level_changed = Signal(float)  # 0..1
     listening_changed = Signal(bool)
@@ -77,7 +82,7 @@ class MicrophoneWidget(QWidget):
     def __init__(self, transcriber: Transcriber | Callable[[], Transcriber], *, source: AudioSource | None = None,
                  speaker: Any = None, language: str | None = None, ui_language: str = "zh",
                  detector: SpeechDetector | None = None, store_dir: Path | None = None, device: str = "",
-                 parent: QWidget | None = None) -> None:
+                 complete: Completeness | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._t = TEXT["zh" if ui_language == "zh" else "en"]
         self.language = language
@@ -88,8 +93,13 @@ class MicrophoneWidget(QWidget):
         self._chunks: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._stt = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-stt")
         self._transcriber_future: Future[Transcriber] = self._stt.submit(_loader(transcriber))
+        if complete is None:
+            self._stt.submit(warm_completeness)  # the tagger's dictionary, before the first pause
         self._pipeline = threading.Thread(target=self._pipeline_loop, name="voice-pipeline", daemon=True)
-        self._speculation: tuple[Utterance, Future[Transcript]] | None = None  # pipeline thread only
+        #: Partials and the end of each turn; touched only on the pipeline thread.
+        self._live = LiveTurn(self._endpointer, self._stt, self._recognise, post=self._post,
+                              on_partial=self.partial.emit, on_turn=self._on_turn,
+                              recognise_partial=self._recognise_partial, complete=complete or is_complete_utterance)
         self._listening = False
         self._press_timer = QElapsedTimer()
         self._closed = False
@@ -103,6 +113,8 @@ class MicrophoneWidget(QWidget):
         self._status_from_worker.connect(self.status.setText, Qt.ConnectionType.QueuedConnection)
         self._source_error.connect(self._on_source_error, Qt.ConnectionType.QueuedConnection)
         self._utterance_ended.connect(self._on_utterance_ended, Qt.ConnectionType.QueuedConnection)
+        self.partial.connect(self._on_partial, Qt.ConnectionType.QueuedConnection)
+        self.listening_changed.connect(self._show_listening)
         self.level_changed.connect(lambda f: self.level.setValue(round(f * 100)))
         self._pipeline.start()
         self._transcriber_future.add_done_callback(self._model_loaded)
@@ -118,11 +130,19 @@ class MicrophoneWidget(QWidget):
         self.mute.setEnabled(self.speaker is not None)
         self.mute.toggled.connect(self._mute_toggled)
         self.level = QProgressBar()
+        self.level.setObjectName("micLevel")
         self.level.setRange(0, 100)
         self.level.setTextVisible(False)
-        self.level.setMaximumHeight(10)
+        self.level.setFixedHeight(12)
+        self.level.setToolTip(self._t["listening"])
         self.status = QLabel(self._t["loading"])
         self.status.setWordWrap(True)
+        #: The live transcript: what the customer has said so far, while they speak. Its line is
+        #: reserved from the start so the window does not jump when words appear.
+        self.live_text = QLabel("")
+        self.live_text.setObjectName("livePartial")
+        self.live_text.setWordWrap(True)
+        self.live_text.setMinimumHeight(self.live_text.fontMetrics().lineSpacing() + 4)
         row = QHBoxLayout()
         row.addWidget(self.talk_button, 1)
         row.addWidget(self.hands_free)
@@ -131,6 +151,7 @@ class MicrophoneWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.level)
+        layout.addWidget(self.live_text)
         layout.addWidget(self.status)
 
     # -- GUI thread ------------------------------------------------------------------------
@@ -221,10 +242,28 @@ class MicrophoneWidget(QWidget):
             self.level.setValue(0)
             self.listening_changed.emit(False)
 
+    @Slot(bool)
+    def _show_listening(self, on: bool) -> None:
+        """Listening is unmistakable: the button turns red and says how to stop; the meter is live."""
+        hands_free = "● " + self._t["hands_free_on"]
+        self.talk_button.setText((hands_free if self.hands_free.isChecked() else self._t["stop"]) if on
+                                 else self._t["talk"])
+        self.talk_button.setProperty("listening", on)
+        self.talk_button.setStyleSheet("background-color: #c62828; color: white; font-weight: bold;" if on else "")
+        if on:
+            self.live_text.setText("")
+
+    @Slot(object)
+    def _on_partial(self, partial: PartialTranscript) -> None:
+        if self._closed:
+            return
+        self.live_text.setText(f"{self._t['heard']} “{partial.text}”" + ("" if partial.complete else " …"))
+
     @Slot(object, object)
     def _on_result(self, transcript: Any, message: Any) -> None:
         if self._closed:
             return
+        self.live_text.setText("")
         if transcript is not None:
             self.status.setText(f"“{transcript.text}”")
             self.transcribed.emit(transcript)
@@ -250,65 +289,42 @@ class MicrophoneWidget(QWidget):
                     if now - last_level > 0.05:
                         last_level = now
                         self.level_changed.emit(meter_fraction(level_dbfs(payload)))
-                    for utterance in self._endpointer.feed(payload):
-                        if utterance.tentative:
-                            self._speculate(utterance)
-                        else:
-                            self._submit(utterance)
+                    self._live.feed(payload)
+                elif kind == "call":
+                    payload()  # a transcription finished: the live turn handles it on this thread
                 elif kind == "press":
-                    self._drop_speculation()
-                    self._endpointer.press()
+                    self._live.press()
                 elif kind == "release":
-                    released = self._endpointer.release()
-                    if released is not None:
-                        self._submit(released)
-                    else:
-                        self._drop_speculation()
-                        if self._endpointer.mode is Mode.PUSH_TO_TALK:
-                            self._result.emit(None, self._t["nothing"])
+                    if self._live.release() is None and self._endpointer.mode is Mode.PUSH_TO_TALK:
+                        self._result.emit(None, self._t["nothing"])
                 elif kind == "mode":
-                    self._drop_speculation()
-                    self._endpointer.set_mode(payload)
+                    self._live.set_mode(payload)
             except Exception:
                 log.exception("voice pipeline failed on a %s event", kind)
 
-    def _speculate(self, utterance: Utterance) -> None:
-        """Start transcribing at a tentative end; nothing is shown unless the turn confirms it."""
-        self._drop_speculation()
-        try:
-            self._speculation = (utterance, self._stt.submit(self._recognise, utterance))
-        except RuntimeError:  # executor shut down while closing
-            pass
+    def _post(self, fn: Callable[[], None]) -> None:
+        self._chunks.put(("call", fn))
 
-    def _drop_speculation(self) -> None:
-        if self._speculation is not None:
-            self._speculation[1].cancel()  # if already running, it finishes and is ignored
-            self._speculation = None
-
-    def _submit(self, utterance: Utterance) -> None:
+    def _on_turn(self, utterance: Utterance, future: Future[Transcript]) -> None:
+        """A turn ended (pipeline thread): say so, keep the audio if opted in, deliver its transcript."""
         self._utterance_ended.emit()
-        self._status_from_worker.emit(self._t["transcribing"])
-        speculation, self._speculation = self._speculation, None
+        if not future.done():
+            self._status_from_worker.emit(self._t["transcribing"])
         if self.store_dir is not None:
             try:
                 self._store(utterance)
             except OSError:
                 log.warning("could not keep the recording (opt-in storage)")
-        try:
-            if speculation is not None and speculation[0].same_audio(utterance) and not speculation[1].cancelled():
-                future = speculation[1]
-            else:
-                if speculation is not None:
-                    speculation[1].cancel()
-                future = self._stt.submit(self._recognise, utterance)
-        except RuntimeError:  # executor shut down while closing
-            return
         future.add_done_callback(self._deliver)
 
-    def _recognise(self, utterance: Utterance) -> Transcript:
+    def _recognise(self, samples: np.ndarray) -> Transcript:
         transcriber = self._transcriber_future.result()
-        clip = check_samples(utterance.samples, SAMPLE_RATE, "microphone")
+        clip = check_samples(samples, SAMPLE_RATE, "microphone")
         return transcriber.transcribe(clip, language=self.language)
+
+    def _recognise_partial(self, samples: np.ndarray) -> Transcript:
+        clip = check_samples(samples, SAMPLE_RATE, "microphone")
+        return transcribe_partial(self._transcriber_future.result(), clip, language=self.language)
 
     def _deliver(self, future: Future[Transcript]) -> None:
         if future.cancelled():

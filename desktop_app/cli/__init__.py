@@ -30,7 +30,15 @@ COMMAND_MODULES = (
     "desktop_app.cli.guide",
     "desktop_app.cli.voice",
     "desktop_app.cli.vision",
+    "desktop_app.cli.nlu_commands",
 )
+
+#: Commands whose module registers them alone: when one of these is asked for, only its module is
+#: imported (``desktop-app ask`` answers without importing every other command's services first).
+#: Any other command, ``--help`` or a typo builds the whole parser from ``COMMAND_MODULES``.
+QUICK_COMMANDS = {"ask": "desktop_app.cli.ask"}
+#: Top-level options that take a value (argparse also accepts unique prefixes such as ``--la``).
+_VALUED_OPTIONS = ("--lang",)
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -45,7 +53,36 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def modules_for(argv: Sequence[str]) -> tuple[str, ...]:
+    """The command modules a parse of ``argv`` needs: none to open the window, the command's own for
+    a quick command, every one otherwise (help lists them all; a typo is told the choices)."""
+    expects_value = False
+    for token in argv:
+        if expects_value:
+            expects_value = False
+        elif token == "--":
+            break
+        elif token.startswith("--") and "=" not in token and any(o.startswith(token) for o in _VALUED_OPTIONS):
+            expects_value = True
+        elif _asks_for_help(token):
+            return COMMAND_MODULES
+        elif token.startswith("-") and len(token) > 1:
+            continue
+        else:
+            quick = QUICK_COMMANDS.get(token)
+            return (quick,) if quick else COMMAND_MODULES
+    return COMMAND_MODULES if expects_value or "--" in argv else ()
+
+
+def _asks_for_help(token: str) -> bool:
+    """``-h``, ``--help`` or an abbreviation of it, or ``-h`` among bundled short flags (``-vh``)."""
+    if token.startswith("--"):
+        return len(token) > 2 and "--help".startswith(token)
+    return token.startswith("-") and "h" in token[1:]
+
+
+def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser with the sub-commands of ``modules`` (all of ``COMMAND_MODULES`` by default)."""
     parser = OneLineParser(
         prog="desktop-app",
         description="Offline bilingual customer-service assistant. Without a command, opens the window.",
@@ -54,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--kiosk", action="store_true", help="open the window in kiosk mode")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if modules is None else modules:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -74,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     language, started = "en", _Started()
     try:
         check_arguments(argv)
-        args = build_parser().parse_args(argv)
+        args = build_parser(modules_for(argv)).parse_args(argv)
         language = args.lang or "en"
         code = _run(args, started)
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at interpreter exit

@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app.cli.output import emit_json, to_jsonable
-from desktop_app.core.config import Settings
 from desktop_app.core.errors import InvalidInput
 from desktop_app.core.text import clean_text, undecodable
-from desktop_app.dialogue.turn import Exchange
 from desktop_app.service.types import FactCard
+
+if TYPE_CHECKING:  # the command imports only what answering needs (tests/test_startup_ask.py)
+    from desktop_app.core.config import Settings
+    from desktop_app.dialogue.turn import Exchange
 
 
 def exchange_json(ex: Exchange) -> dict[str, object]:

@@ -9,17 +9,19 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from desktop_app.dialogue.manager import DialogueManager
 from desktop_app.dialogue.state import SessionState
 from desktop_app.dialogue.turn import Exchange, Stage, StageTime, turn_from_fused
 from desktop_app.fusion.fuse import FusedQuery, fuse
 from desktop_app.fusion.hypothesis import TURN_WINDOW_S, Hypothesis, Modality, TextPayload, VoicePayload
 from desktop_app.fusion.producers import hypothesis_from_nlu
-from desktop_app.fusion.voice_producer import VoiceProducer
 from desktop_app.nlu.types import NluResult
-from desktop_app.nlu.understand import Understander
-from desktop_app.voice.transcriber import Transcript
+
+if TYPE_CHECKING:  # a typed question needs neither the voice stack nor, to import this, the dialogue rules
+    from desktop_app.dialogue.manager import DialogueManager
+    from desktop_app.nlu.understand import Understander
+    from desktop_app.voice.transcriber import Transcript
 
 TEXT_RELIABILITY = 0.95
 
@@ -51,6 +53,8 @@ class Assistant:
     def ask_voice(self, st: SessionState, transcript: Transcript, *, extra: Sequence[Hypothesis] = ()) -> Exchange:
         """A spoken question (already transcribed), fused with whatever else arrived this turn."""
         _count_from_end_of_speech(st, transcript.seconds, time.monotonic())
+        from desktop_app.fusion.voice_producer import VoiceProducer
+
         started = time.perf_counter()
         producer = VoiceProducer(self.understander)
         result = producer.understand(transcript)

@@ -273,13 +273,23 @@ M = TypeVar("M", bound=LinearTextModel[Any])
 
 
 def _load_cached(model: Path, digest_file: Path, kind: type[M]) -> M | None:
+    # A stamp (size, mtime, ctime, inode: core.checksums) spares hashing the 40 MB model on every start.
+    from desktop_app.core.checksums import StampBook, mismatch
+
     try:
-        blob = model.read_bytes()
         expected = digest_file.read_text(encoding="ascii").strip()
     except OSError:
         return None
-    if hashlib.sha256(blob).hexdigest() != expected:
-        log.warning("cached %s failed its checksum; retraining", model.name)
+    stamps = StampBook(model.parent / "stamps.json")
+    problem = mismatch(model, expected, stamps=stamps)
+    if problem is not None:
+        if problem != "missing":
+            log.warning("cached %s failed its checksum (%s); retraining", model.name, problem)
+        return None
+    try:
+        stamps.save()
+        blob = model.read_bytes()
+    except OSError:
         return None
     try:
         loaded = pickle.load(io.BytesIO(blob))

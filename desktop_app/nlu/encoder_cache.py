@@ -4,7 +4,9 @@ Loading the packaged encoder parses a 2.4 MB SentencePiece model in pure Python 
 compressed 30 MB weight file into a 65 MB table: about a second before the first answer, on every
 cold start (``desktop-app ask``, a kiosk after a reboot). After the first load this module keeps the
 parsed tokenizer (a pickle) and the weights uncompressed (``.npy``, memory-mapped) in the cache
-dir, so later starts take a fraction of that.
+dir, so later starts take a fraction of that. The tokenizer's 250,000-entry prefix table is the
+slow part of unpickling it, and a sentence reads a few dozen entries of it, so that table is kept
+apart as an SQLite table read entry by entry (``stored_table.py``).
 
 The copies are derived model files, so they are checked like every model file (``core.checksums``):
 each file's sha256 is recorded when it is written and verified before use, with a stamp that a
@@ -15,22 +17,25 @@ package's bit for bit (tests/test_nlu_encoder_cache.py).
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
-import os
 import pickle
-import tempfile
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from desktop_app.core.checksums import StampBook, mismatch, sha256_file
+from desktop_app.core.files import replacing
+from desktop_app.nlu.stored_table import StoredTable, write_table
 
 log = logging.getLogger(__name__)
 
-LAYOUT = "encoder-cache-1"
+LAYOUT = "encoder-cache-2"
 _SKIP = frozenset({"sp", "threads", "_threadpool"})  # rebuilt on load, never stored
+FILES = ("tokenizer.pkl", "prefixes.sqlite3", "table.npy", "params.npz")
 
 
 def cache_key(resource_digests: dict[str, str], package_version: str) -> str:
@@ -45,7 +50,8 @@ def load(directory: Path, key: str, threads: int) -> Any | None:
         recorded = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(recorded, dict) or recorded.get("key") != key or not isinstance(recorded.get("files"), dict):
+    if (not isinstance(recorded, dict) or recorded.get("key") != key or not isinstance(recorded.get("files"), dict)
+            or set(recorded["files"]) != set(FILES)):
         return None
     stamps = StampBook(directory / "stamps.json")
     for name, digest in recorded["files"].items():
@@ -62,6 +68,11 @@ def load(directory: Path, key: str, threads: int) -> Any | None:
 
     with (directory / "tokenizer.pkl").open("rb") as fh:
         tokenizer = pickle.load(fh)
+    try:
+        tokenizer._prefixes = StoredTable(directory / "prefixes.sqlite3")
+    except sqlite3.Error:
+        log.warning("cached sentence-encoder prefixes unreadable; rebuilding them", exc_info=True)
+        return None
     backend = NumpyBackend.__new__(NumpyBackend)
     backend.sp = tokenizer
     backend.threads = threads
@@ -86,14 +97,17 @@ def save(directory: Path, key: str, model: Any) -> None:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         backend = model._backend
         flat = _flatten({k: v for k, v in vars(backend).items() if k not in _SKIP and k != "table"})
-        _write(directory / "tokenizer.pkl", lambda fh: pickle.dump(model._sp, fh, protocol=pickle.HIGHEST_PROTOCOL))
-        _write(directory / "table.npy", lambda fh: np.save(fh, np.ascontiguousarray(backend.table)))
+        tokenizer = copy.copy(model._sp)
+        prefixes, tokenizer._prefixes = tokenizer._prefixes, None  # stored apart, read entry by entry
+        write_table(directory / "prefixes.sqlite3", prefixes.items())
+        _write_with(directory / "tokenizer.pkl", lambda fh: pickle.dump(tokenizer, fh, protocol=pickle.HIGHEST_PROTOCOL))
+        _write_with(directory / "table.npy", lambda fh: np.save(fh, np.ascontiguousarray(backend.table)))
         savez: Any = np.savez  # its stubs type **arrays as its own keyword flags
-        _write(directory / "params.npz", lambda fh: savez(fh, **flat))
-        files = {name: sha256_file(directory / name) for name in ("tokenizer.pkl", "table.npy", "params.npz")}
-        _write(directory / "manifest.json",
+        _write_with(directory / "params.npz", lambda fh: savez(fh, **flat))
+        files = {name: sha256_file(directory / name) for name in FILES}
+        _write_with(directory / "manifest.json",
                lambda fh: fh.write(json.dumps({"key": key, "files": files}).encode("utf-8")))
-    except (OSError, AttributeError, TypeError, pickle.PicklingError):
+    except (OSError, AttributeError, TypeError, pickle.PicklingError, sqlite3.Error):
         log.warning("could not keep the sentence encoder for a faster start", exc_info=True)
 
 
@@ -128,12 +142,7 @@ def _unflatten(params: Any) -> dict[str, Any]:
     return out
 
 
-def _write(path: Path, write: Any) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_with(path: Path, write: Any) -> None:
+    """``write(fh)`` into a file that replaces ``path`` in one rename (core.files.replacing)."""
+    with replacing(path) as fh:
+        write(fh)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import struct
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import BinaryIO, TypedDict
 import numpy as np
 
 from desktop_app.core.checksums import StampBook, mismatch, sha256_file
+from desktop_app.core.files import replacing
 from desktop_app.voice.model_files import MODEL_SHA256, STAMP_FILE, ModelError, cache_lock, ensure_ct2_model
 
 log = logging.getLogger(__name__)
@@ -175,12 +175,8 @@ def convert(model_bin: Path, out_path: Path) -> Path:
     checkpoint = to_openai_checkpoint(read_ct2_model(model_bin))
     state = {k: torch.from_numpy(np.ascontiguousarray(v)).to(torch.float16)
              for k, v in checkpoint["model_state_dict"].items()}
-    tmp = out_path.with_name(out_path.name + f".tmp{os.getpid()}")
-    try:
-        torch.save({"dims": checkpoint["dims"], "model_state_dict": state}, tmp)
-        os.replace(tmp, out_path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(out_path) as out:
+        torch.save({"dims": checkpoint["dims"], "model_state_dict": state}, out)
     return out_path
 
 

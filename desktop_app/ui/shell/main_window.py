@@ -145,7 +145,6 @@ class MainWindow(QMainWindow):
             status=self.statusBar(), voice_area=self.left_column, show_camera=self._show_camera,
             language=self.language, kiosk=kiosk, warming=lambda: self.warming,
             activity=self.kiosk_mode.idle.poke if self.kiosk_mode is not None else None, parent=self)
-        self.media.start()
         self._warm_up()
 
     def _greet(self) -> None:
@@ -310,6 +309,7 @@ class MainWindow(QMainWindow):
         """Load the classifier in the background so the first question is answered quickly."""
         warm_up = getattr(self.chat.handler, "warm_up", None)
         if warm_up is None:
+            self.media.start()
             return
         self.warming = True
         self.chat.set_warming(True)
@@ -319,9 +319,26 @@ class MainWindow(QMainWindow):
             self.warming = False
             self.chat.set_warming(False)
             self.progress.loading("assistant", False)
-            self.media.after_warm_up()
+            self._start_media_when_idle()
 
         self.runner.submit(warm_up, on_done=warmed, on_error=warmed)
+
+    def _start_media_when_idle(self) -> None:
+        """The microphone, camera and 3D guide load once the assistant is warm and no typed question
+        waits: on two cores their imports and widgets would hold up the first answer by seconds."""
+        if not self.chat.busy:
+            self.media.start()
+            return
+
+        def answered(*_args: object) -> None:
+            if self.chat.busy:
+                return
+            self.chat.exchangeReceived.disconnect(answered)
+            self.chat.turnFailed.disconnect(answered)
+            self.media.start()
+
+        self.chat.exchangeReceived.connect(answered)
+        self.chat.turnFailed.connect(answered)
 
     # -- kiosk sessions and settings ------------------------------------------------------
 

@@ -18,7 +18,7 @@ from desktop_app.core.config import Settings
 from desktop_app.core.errors import InvalidInput
 from desktop_app.service.catalog_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, CatalogImporter
 from desktop_app.service.policy import Policy, load_policy
-from desktop_app.service.return_policy import policy_sections
+from desktop_app.service.policy_sections import policy_sections
 
 
 def cmd_catalog_import(args: argparse.Namespace, settings: Settings) -> int:

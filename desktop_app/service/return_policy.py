@@ -7,175 +7,33 @@ disagree, and a merchant who edits the policy file changes both at once.
 Topics are recognised by keywords in both languages, loose on purpose (shoppers write 7天无理由,
 七天无理由, "7 day return", 运费谁出, 拆了...); a question with no recognisable topic gets the short
 summary of the rules rather than a request for an order number.
+
+The question is read in ``return_topics``, the answer type and shared wordings are in
+``policy_answer`` and the whole-policy overview in ``policy_sections``.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from desktop_app.core.vocabulary import CATEGORIES
 from desktop_app.service.policy import LEGAL_EXCLUSIONS, Policy
-from desktop_app.service.returns import ReturnFacts, evaluate, refund_text, shipping_text
-from desktop_app.service.types import ReturnDecision, ReturnKind, ReturnReason, yuan
-
-
-class Topic(StrEnum):
-    NO_REASON = "no_reason"  # the 7-day rule: when it starts, how long
-    SHIPPING = "shipping"  # who pays the return shipping
-    OPENED = "opened"  # opened / tried goods; skin care
-    FINAL_SALE = "final_sale"  # clearance
-    EXCLUDED = "excluded"  # custom-made, perishable, digital, periodicals
-    QUALITY = "quality"  # 三包 windows
-    REFUND_TIME = "refund_time"  # how long a refund takes, by which channel
-    EXCHANGE_SIZE = "exchange_size"  # exchanging clothes for another size
-    CONDITION = "condition"  # what 完好 means
-    GIFTS = "gifts"  # gifts and bundles
-    SUMMARY = "summary"  # the rules in short
-
-
-_I = re.IGNORECASE
-#: Topic → keywords, both languages, tolerant of slang and common misspellings.
-_TOPIC_PATTERNS: tuple[tuple[Topic, re.Pattern[str]], ...] = (
-    (Topic.SHIPPING, re.compile(r"运费|邮费|快递费|寄回.{0,6}(?:钱|费)|退回.{0,4}(?:钱|费)|谁出|谁付|谁承担|谁掏|"
-                                r"shipping|shiping|postage|return (?:label|fee|cost)|who pays|pay for (?:the )?return", _I)),
-    (Topic.OPENED, re.compile(r"拆封|拆开|拆了|拆过|已拆|没拆|未拆|开封|打开|开过|用过|试用|试过|试穿|"
-                              r"\bopen(?:ed)?\b|unopened|\bseal(?:ed)?\b|\bused\b|tried (?:it )?on|\bworn\b", _I)),
-    (Topic.FINAL_SALE, re.compile(r"清仓|特价|处理品|折扣品|打折|final.?sale|clearance|sale items?|on sale|outlet", _I)),
-    (Topic.EXCLUDED, re.compile(r"定制|定做|订做|订制|刻字|生鲜|鲜活|易腐|水果|海鲜|鲜花|食品|数字|下载|虚拟|软件|"
-                                r"报纸|期刊|杂志|custom|personali[sz]ed|engraved|made.to.order|fresh|perishable|"
-                                r"\bfood\b|digital|download|software|e-?book|newspaper|magazine|periodical", _I)),
-    (Topic.QUALITY, re.compile(r"质量|三包|坏了|故障|瑕疵|次品|破损|发错|保修|维修|不能用|用不了|"
-                               r"quality|defect|faulty|broken|damaged|wrong item|warrant|repair|"
-                               r"doesn'?t work|stopped working", _I)),
-    (Topic.REFUND_TIME, re.compile(r"(?:退款|退钱|钱).{0,8}(?:多久|几天|多长时间|什么时候|啥时候|何时|到账|退到哪|退回哪)|"
-                                   r"多久到账|几天到账|到账|原路|"
-                                   r"refund.{0,30}(?:how long|when|take|days|arrive)|"
-                                   r"(?:how long|when|how soon|how many days).{0,40}(?:refund|money back)|"
-                                   r"refund.{0,20}(?:which|what) (?:account|card|method)", _I)),
-    (Topic.EXCHANGE_SIZE, re.compile(r"换码|换尺码|换个码|换大|换小|尺码|码数|大了|小了|不合身|偏大|偏小|"
-                                     r"\bsizes?\b|doesn'?t fit|too (?:small|big|large|tight|loose)", _I)),
-    (Topic.CONDITION, re.compile(r"完好|吊牌|标签|配件|原包装|外包装|包装盒|二次销售|影响销售|"
-                                 r"unused|\btags?\b|packaging|accessor|condition|original box|"
-                                 r"what counts|resell", _I)),
-    (Topic.GIFTS, re.compile(r"赠品|赠送|送的|满赠|套装|组合装|捆绑|买一送一|gift|freebie|bundle|free item|promo", _I)),
-    (Topic.NO_REASON, re.compile(r"无理由|7\s*天|七\s*天|7\s*日|七\s*日|no.?reason|7.?days?|seven.?days?|"
-                                 r"return (?:window|period|policy)|change (?:of|my) mind|"
-                                 r"(?:after|past|over|more than|within) \d+ days|\d+ days ago|\d+\s*天(?:后|以后|了|内|前)|超过.{0,3}天|过了.{0,3}天",
-                                 _I)),
+from desktop_app.service.policy_answer import (
+    EXCLUSION_PLURALS,
+    TITLES,
+    PolicyAnswer as PolicyAnswer,
+    category_names,
+    ordinal,
+    warranty_lines as warranty_lines,
 )
-#: Questions about the window's length or start: the 7-day answer even when other topics are asked too.
-_COUNTING = re.compile(r"从哪天|哪天开始|什么时候开始|啥时候开始|开始算|起算|怎么算|咋算|几天|多少天|多久内|期限|截止|"
-                       r"when (?:does|do|is)|start|count|how many days|how long do i have|deadline", _I)
-
-_NOT_OPENED = re.compile(r"没拆|未拆|没有拆|还没拆|没开封|未开封|没有开封|没打开|没有打开|没用过|没有用过|未使用|没用|"
-                         r"没动过|全新|密封|原封|unopened|not opened|haven'?t opened|have not opened|never opened|"
-                         r"still sealed|\bsealed\b|brand new|not used|unused|never used|didn'?t open|did not open", _I)
-_OPENED = re.compile(r"拆了|拆封了|拆开了|拆过|已拆|开封了|已开封|打开了|打开过|用过|用了|试用了|试过了|"
-                     r"\bopened\b|used it|i used|tried it|\bopen now\b|\bopen (?:it|the (?:box|package|seal|jar|bottle))\b",
-                     _I)
-_BARE_NO = re.compile(r"^\s*(?:没有|没|否|no|nope|not yet)\b", _I)
-_BARE_YES = re.compile(r"^\s*(?:是的|是|对|嗯|拆了|yes|yeah|yep|yup)\b", _I)
-
-
-def opened_from_text(text: str, *, answering: bool = False) -> bool | None:
-    """Whether the customer says the item was opened: True, False, or None when they did not say.
-
-    ``answering``: the turn answers "has it been opened?", so a bare yes or no counts too.
-    """
-    if _NOT_OPENED.search(text):
-        return False
-    if _OPENED.search(text):
-        return True
-    if answering:
-        if _BARE_NO.search(text):
-            return False
-        if _BARE_YES.search(text):
-            return True
-    return None
-
-
-_EXCLUSION_WORDS: dict[str, re.Pattern[str]] = {
-    "custom_made": re.compile(r"定制|定做|订做|订制|刻字|custom|personali[sz]ed|engraved|made.to.order", _I),
-    "perishable": re.compile(r"生鲜|鲜活|易腐|水果|海鲜|鲜花|食品|fresh|perishable|\bfood\b", _I),
-    "digital": re.compile(r"数字|下载|虚拟|软件|digital|download|software|e-?book", _I),
-    "periodical": re.compile(r"报纸|期刊|杂志|newspaper|magazine|periodical", _I),
-}
-
-#: The law's exclusions as a list reads them ("made-to-order items, fresh and perishable goods...").
-_EXCLUSION_PLURALS: dict[str, tuple[str, str]] = {
-    "custom_made": ("made-to-order (custom) items", "定制商品"),
-    "perishable": ("fresh and perishable goods", "鲜活易腐商品"),
-    "digital": ("digital content (downloads, unsealed software or audio-visual products)", "数字化商品（在线下载或已拆封的音像制品、软件）"),
-    "periodical": ("delivered newspapers and periodicals", "已交付的报纸期刊"),
-}
-
-_TITLES: dict[Topic, tuple[str, str]] = {
-    Topic.NO_REASON: ("No-reason returns", "无理由退货"),
-    Topic.SHIPPING: ("Who pays the return shipping", "退货运费由谁承担"),
-    Topic.OPENED: ("Opened or tried items", "拆封、试用后的退货"),
-    Topic.FINAL_SALE: ("Clearance and final sale", "清仓特价商品"),
-    Topic.EXCLUDED: ("Items with no no-reason return", "不适用无理由退货的商品"),
-    Topic.QUALITY: ("Quality problems (三包)", "质量问题（三包）"),
-    Topic.REFUND_TIME: ("When the refund arrives", "退款到账时间"),
-    Topic.EXCHANGE_SIZE: ("Exchanging for another size", "换尺码"),
-    Topic.CONDITION: ("What \"complete\" (完好) means", "什么是商品完好"),
-    Topic.GIFTS: ("Gifts and bundles", "赠品与套装"),
-    Topic.SUMMARY: ("Our return rules in short", "退换货规则一览"),
-}
-
-
-@dataclass(frozen=True)
-class PolicyAnswer:
-    """One answered topic: a direct answer to say, and the rule lines behind it for the card."""
-
-    topic: Topic
-    title_en: str
-    title_zh: str
-    headline_en: str
-    headline_zh: str
-    lines_en: tuple[str, ...]
-    lines_zh: tuple[str, ...]
-    #: A person must confirm this one: the rules do not cover it.
-    needs_person: bool = False
-
-    def card_title(self, language: str) -> str:
-        return self.title_zh if language == "zh" else self.title_en
-
-    def card_lines(self, language: str) -> tuple[str, ...]:
-        return self.lines_zh if language == "zh" else self.lines_en
-
-    def headline(self, language: str) -> str:
-        return self.headline_zh if language == "zh" else self.headline_en
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _category_names(categories: frozenset[str] | set[str]) -> tuple[str, str]:
-    ordered = sorted(categories, key=lambda c: list(CATEGORIES).index(c) if c in CATEGORIES else len(CATEGORIES))
-    en = [CATEGORIES[c].en.lower() if c in CATEGORIES else c for c in ordered]
-    zh = [f"{CATEGORIES[c].zh}类商品" if c in CATEGORIES else c for c in ordered]
-    return ", ".join(en), "、".join(zh)
-
-
-def warranty_lines(policy: Policy) -> tuple[str, str]:
-    """The warranty periods in force, per category (and the phone battery), in both languages."""
-    w = policy.warranty
-    parts_en, parts_zh = [], []
-    for category, months in w.months:
-        if months <= 0 or category not in CATEGORIES:
-            continue
-        parts_en.append(f"{CATEGORIES[category].en.lower()} {months} months")
-        parts_zh.append(f"{CATEGORIES[category].zh} {months} 个月")
-    if w.months_for("phone") > 0:
-        parts_en.append(f"phone batteries {w.phone_battery_months} months")
-        parts_zh.append(f"手机电池 {w.phone_battery_months} 个月")
-    return ", ".join(parts_en), "、".join(parts_zh)
+from desktop_app.service.return_facts import ReturnFacts, refund_text, shipping_text
+from desktop_app.service.return_rules import evaluate
+from desktop_app.service.return_topics import (
+    EXCLUSION_WORDS,
+    Topic as Topic,
+    opened_from_text as opened_from_text,
+    topics_in,
+)
+from desktop_app.service.types import ReturnDecision, ReturnKind, ReturnReason
 
 
 class ReturnPolicyAnswers:
@@ -192,14 +50,7 @@ class ReturnPolicyAnswers:
 
     def topics(self, text: str) -> tuple[Topic, ...]:
         """The topics a question asks about, in a stable order; empty when none is recognised."""
-        found = [topic for topic, pattern in _TOPIC_PATTERNS if pattern.search(text)]
-        if Topic.NO_REASON in found and len(found) > 1 and not _COUNTING.search(text):
-            found.remove(Topic.NO_REASON)  # "清仓的能七天无理由吗": the 7 days are context, not the question
-        if Topic.OPENED in found and Topic.CONDITION in found:
-            found.remove(Topic.CONDITION)  # the opened answer already says what complete means
-        if not found and _COUNTING.search(text) and re.search(r"退|return", text, _I):
-            found.append(Topic.NO_REASON)  # "退货期限几天"
-        return tuple(found)
+        return topics_in(text)
 
     def answer_question(self, text: str) -> tuple[PolicyAnswer, ...]:
         """Each topic the question asks about, or the summary when none is recognised."""
@@ -253,13 +104,13 @@ class ReturnPolicyAnswers:
 
     def _made(self, topic: Topic, head_en: str, head_zh: str, lines_en: list[str], lines_zh: list[str],
               *, needs_person: bool = False) -> PolicyAnswer:
-        title_en, title_zh = _TITLES[topic]
+        title_en, title_zh = TITLES[topic]
         return PolicyAnswer(topic, title_en, title_zh, head_en, head_zh, tuple(lines_en), tuple(lines_zh),
                             needs_person)
 
     def _exclusion_lines(self) -> tuple[str, str]:
         never = [e for e in LEGAL_EXCLUSIONS if e in self._policy.returns.never_no_reason]
-        return (", ".join(_EXCLUSION_PLURALS[e][0] for e in never), "、".join(_EXCLUSION_PLURALS[e][1] for e in never))
+        return (", ".join(EXCLUSION_PLURALS[e][0] for e in never), "、".join(EXCLUSION_PLURALS[e][1] for e in never))
 
     def _quality_short(self) -> tuple[str, str]:
         r = self._policy.returns
@@ -271,7 +122,7 @@ class ReturnPolicyAnswers:
         r = self._policy.returns
         n = r.no_reason_days
         head_en = (f"Most items can be returned without a reason within {n} days, counted from the day after you sign "
-                   f"for them: signed on the 1st, you can apply until the {_ordinal(1 + n)}.")
+                   f"for them: signed on the 1st, you can apply until the {ordinal(1 + n)}.")
         head_zh = f"大部分商品支持{n}天无理由退货，从签收次日开始算：比如 1 号签收，{1 + n} 号当天结束前都可以申请。"
         lines_en = [f"{n} days from the day after signing (签收次日).",
                     "The item must be complete: opening it to inspect is fine; keep the accessories, tags and brand "
@@ -282,7 +133,7 @@ class ReturnPolicyAnswers:
             lines_en.append(f"Never without a reason, by law: {ex_en}.")
             lines_zh.append(f"依法不适用：{ex_zh}。")
         if r.opened_not_returnable_categories:
-            cat_en, cat_zh = _category_names(r.opened_not_returnable_categories)
+            cat_en, cat_zh = category_names(r.opened_not_returnable_categories)
             lines_en.append(f"{cat_en.capitalize()}: only while unopened.")
             lines_zh.append(f"{cat_zh}：仅限未拆封。")
         if not r.final_sale_no_reason:
@@ -317,7 +168,7 @@ class ReturnPolicyAnswers:
         lines_en = [head_en]
         lines_zh = [head_zh]
         if r.opened_not_returnable_categories:
-            cat_en, cat_zh = _category_names(r.opened_not_returnable_categories)
+            cat_en, cat_zh = category_names(r.opened_not_returnable_categories)
             extra_en = (f" The exception is {cat_en}: unopened, it can be returned within {n} days of signing; once "
                         "opened it cannot, as you confirm when you buy it (quality problems are still covered).")
             extra_zh = (f"例外是{cat_zh}：未拆封的签收次日起 {n} 天内可以退；拆封后不支持无理由退货"
@@ -344,10 +195,10 @@ class ReturnPolicyAnswers:
     def _excluded(self, text: str) -> PolicyAnswer:
         r = self._policy.returns
         q_en, q_zh = self._quality_short()
-        asked = [e for e, pattern in _EXCLUSION_WORDS.items() if pattern.search(text)] or list(LEGAL_EXCLUSIONS)
+        asked = [e for e, pattern in EXCLUSION_WORDS.items() if pattern.search(text)] or list(LEGAL_EXCLUSIONS)
         lines_en, lines_zh = [], []
         for exclusion in asked:
-            what_en, what_zh = _EXCLUSION_PLURALS[exclusion]
+            what_en, what_zh = EXCLUSION_PLURALS[exclusion]
             if exclusion in r.never_no_reason:
                 lines_en.append(f"{what_en[0].upper()}{what_en[1:]}: no no-reason return (the law excludes them).")
                 lines_zh.append(f"{what_zh}：依法不适用无理由退货。")
@@ -356,8 +207,8 @@ class ReturnPolicyAnswers:
                                 f"{r.no_reason_days} days.")
                 lines_zh.append(f"{what_zh}：本店支持签收次日起 {r.no_reason_days} 天内无理由退货。")
         if all(e in r.never_no_reason for e in asked):
-            names_en = ", ".join(_EXCLUSION_PLURALS[e][0] for e in asked)
-            names_zh = "、".join(_EXCLUSION_PLURALS[e][1] for e in asked)
+            names_en = ", ".join(EXCLUSION_PLURALS[e][0] for e in asked)
+            names_zh = "、".join(EXCLUSION_PLURALS[e][1] for e in asked)
             head_en = f"By law, {names_en} cannot be returned without a reason; {q_en}."
             head_zh = f"依照规定，{names_zh}不适用无理由退货；{q_zh}。"
         else:
@@ -423,7 +274,7 @@ class ReturnPolicyAnswers:
         lines_zh = [head_zh, "穿着使用、配件缺失等影响二次销售的情况不属于完好。"]
         r = self._policy.returns
         if r.opened_not_returnable_categories:
-            cat_en, cat_zh = _category_names(r.opened_not_returnable_categories)
+            cat_en, cat_zh = category_names(r.opened_not_returnable_categories)
             lines_en.append(f"{cat_en.capitalize()} must also be unopened.")
             lines_zh.append(f"{cat_zh}还需未拆封。")
         return self._made(Topic.CONDITION, head_en, head_zh, lines_en, lines_zh)
@@ -453,7 +304,7 @@ class ReturnPolicyAnswers:
             lines_en.append(f"Not for {ex_en}.")
             lines_zh.append(f"{ex_zh}不适用。")
         if r.opened_not_returnable_categories:
-            cat_en, cat_zh = _category_names(r.opened_not_returnable_categories)
+            cat_en, cat_zh = category_names(r.opened_not_returnable_categories)
             lines_en.append(f"{cat_en.capitalize()}: only unopened.")
             lines_zh.append(f"{cat_zh}：仅限未拆封。")
         if not r.final_sale_no_reason:
@@ -466,54 +317,3 @@ class ReturnPolicyAnswers:
                      ship_zh + "。", f"收到退货后 {r.refund_days} 天内原路退款。"]
         return self._made(Topic.SUMMARY, head_en, head_zh, lines_en, lines_zh)
 
-
-def policy_sections(policy: Policy) -> tuple[PolicyAnswer, ...]:
-    """Every rule in force, section by section, readable in both languages (``desktop-app policy show``)."""
-    answers = ReturnPolicyAnswers(policy)
-    sections: list[PolicyAnswer] = [answers.summary(), answers.answer(Topic.NO_REASON), answers.answer(Topic.QUALITY),
-                                    answers.answer(Topic.REFUND_TIME)]
-    o, sh, pp, ins = policy.orders, policy.shipping, policy.price_protection, policy.installation
-    sections.append(PolicyAnswer(
-        Topic.SUMMARY, "Orders", "订单", "", "",
-        (f"Ships within {o.ship_within_hours} hours of payment.",
-         f"A cancelled paid order is refunded within {o.refund_days_after_cancel} day(s).",
-         f"Asking the carrier to intercept or redirect a parcel costs {yuan(o.intercept_fee_fen)}."),
-        (f"付款后 {o.ship_within_hours} 小时内发货。", f"已付款订单取消后 {o.refund_days_after_cancel} 天内退款。",
-         f"申请快递拦截或改派收费 {yuan(o.intercept_fee_fen)}。")))
-    regions = "、".join(sorted(sh.remote_regions))
-    sections.append(PolicyAnswer(
-        Topic.SUMMARY, "Shipping", "运费", "", "",
-        (f"Free from {yuan(sh.free_over_fen)}; otherwise {yuan(sh.base_fee_fen)}.",
-         f"Remote regions ({regions or 'none'}): {yuan(sh.remote_fee_fen)}, free from {yuan(sh.remote_free_over_fen)}."),
-        (f"满 {yuan(sh.free_over_fen)} 包邮，否则运费 {yuan(sh.base_fee_fen)}。",
-         f"偏远地区（{regions or '无'}）：运费 {yuan(sh.remote_fee_fen)}，满 {yuan(sh.remote_free_over_fen)} 包邮。")))
-    excluded_en, excluded_zh = _category_names(pp.excluded_categories) if pp.excluded_categories else ("none", "无")
-    sections.append(PolicyAnswer(
-        Topic.SUMMARY, "Price protection", "价格保护", "", "",
-        (f"Within {pp.window_days} days of purchase, once per item.", f"Excluded categories: {excluded_en}.",
-         "Compared with the price paid after coupons." if pp.coupons_count else "Compared with the price before coupons."),
-        (f"购买后 {pp.window_days} 天内，每件商品一次。", f"不参与的品类：{excluded_zh}。",
-         "按用券后的实付价格比较。" if pp.coupons_count else "按用券前的价格比较。")))
-    war_en, war_zh = warranty_lines(policy)
-    sections.append(PolicyAnswer(
-        Topic.SUMMARY, "Warranty", "保修", "", "",
-        (f"Free repair: {war_en or 'none'}.",
-         f"After {policy.warranty.failed_repairs_before_exchange} failed repairs: an exchange or a return."),
-        (f"免费维修：{war_zh or '无'}。", f"维修 {policy.warranty.failed_repairs_before_exchange} 次仍未修好：可换货或退货。")))
-    cats_en, cats_zh = _category_names(ins.categories)
-    slots = ", ".join(s.label() for s in ins.slots)
-    sections.append(PolicyAnswer(
-        Topic.SUMMARY, "Installation", "安装服务", "", "",
-        (f"Free installation for {cats_en} and items that need assembly.",
-         f"Bookable up to {ins.days_ahead} days ahead; slots {slots}; {ins.per_slot_capacity} visits per slot."),
-        (f"{cats_zh}及需要组装的商品可预约免费安装。", f"最多提前 {ins.days_ahead} 天预约；时段 {slots}；每个时段 {ins.per_slot_capacity} 单。")))
-    if policy.size_chart:
-        sections.append(PolicyAnswer(
-            Topic.SUMMARY, "Size chart", "尺码表", "", "",
-            tuple(f"{CATEGORIES[r.category].en if r.category in CATEGORIES else r.category} {r.size}: "
-                  f"{r.height_cm[0]:g}-{r.height_cm[1]:g} cm, {r.weight_kg[0]:g}-{r.weight_kg[1]:g} kg"
-                  for r in policy.size_chart),
-            tuple(f"{CATEGORIES[r.category].zh if r.category in CATEGORIES else r.category} {r.size}："
-                  f"身高 {r.height_cm[0]:g}-{r.height_cm[1]:g} 厘米，体重 {r.weight_kg[0]:g}-{r.weight_kg[1]:g} 公斤"
-                  for r in policy.size_chart)))
-    return tuple(sections)

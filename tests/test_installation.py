@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from desktop_app.core.errors import InvalidInput, NotEligible, NotFound
-from desktop_app.dialogue import product_care_flow
+from desktop_app.dialogue import care_slots, product_care_flow
 from desktop_app.dialogue.reply import Outcome
 from desktop_app.dialogue.state import SessionState, TaskForm
 from desktop_app.nlu.types import Intent
@@ -137,21 +137,21 @@ def test_times_outside_the_rules_and_orders_that_cannot_be_installed(app):
 ])
 def test_the_words_name_a_day_and_time(text, offset, afternoon):
     today = date(2026, 11, 20)  # a Friday
-    day = product_care_flow._day_of(text, today)
+    day = care_slots.day_of(text, today)
     assert day == (today + timedelta(days=offset) if offset is not None else date(2026, 11, 23))
-    hour = product_care_flow._hour_of(text)
+    hour = care_slots.hour_of(text)
     assert hour is None or (hour.hour >= 12) == afternoon
 
 
 def test_weekdays_and_next_week():
     friday = date(2026, 11, 20)
-    assert product_care_flow._day_of("周六下午", friday) == date(2026, 11, 21)
-    assert product_care_flow._day_of("下周六", friday) == date(2026, 11, 28)
-    assert product_care_flow._day_of("Sunday morning", friday) == date(2026, 11, 22)
-    assert product_care_flow._day_of("周五", friday) == date(2026, 11, 27)
-    assert product_care_flow._day_of("25号", friday) == date(2026, 11, 25)
-    assert product_care_flow._day_of("3号", friday) == date(2026, 12, 3)
-    assert product_care_flow._day_of("早点来", friday) is None and product_care_flow._hour_of("早一点") is None
+    assert care_slots.day_of("周六下午", friday) == date(2026, 11, 21)
+    assert care_slots.day_of("下周六", friday) == date(2026, 11, 28)
+    assert care_slots.day_of("Sunday morning", friday) == date(2026, 11, 22)
+    assert care_slots.day_of("周五", friday) == date(2026, 11, 27)
+    assert care_slots.day_of("25号", friday) == date(2026, 11, 25)
+    assert care_slots.day_of("3号", friday) == date(2026, 12, 3)
+    assert care_slots.day_of("早点来", friday) is None and care_slots.hour_of("早一点") is None
 
 
 def test_a_slot_answer_keeps_the_task_open():

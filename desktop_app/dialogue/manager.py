@@ -2,6 +2,9 @@
 
 The manager is synchronous and headless; the UI calls it on a worker thread, the CLI directly.
 Each session's state is touched by one turn at a time (the caller serialises a session's turns).
+
+The cues a routing decision rests on (an answer to the open form, a pick from the list shown) live
+in ``turn_cues``; complaint topics in ``complaints``.
 """
 
 from __future__ import annotations
@@ -13,23 +16,26 @@ from desktop_app.core.errors import AppError
 from desktop_app.dialogue import after_sales, orders_flow, products_flow, refunds_flow, returns_flow, smalltalk
 from desktop_app.dialogue.care import acknowledgement, handoff_needed
 from desktop_app.dialogue.complaints import CASE_WORDS, complaint_topic, complex_case, keyword_topic
+from desktop_app.dialogue.product_slots import asked_fields, asks_comparison, mentioned_products
 from desktop_app.dialogue.reply import FAILURES, Outcome, Reply, ReplyBuilder
 from desktop_app.dialogue.services import Services
-from desktop_app.dialogue.slots import Understood, entity, list_reference, return_reason, yes_no
+from desktop_app.dialogue.slots import Understood, entity, list_reference
 from desktop_app.dialogue.state import SessionState, TurnNote
 from desktop_app.dialogue.summary import handoff_summary
+from desktop_app.dialogue.turn_cues import (
+    CODES,
+    FOLLOW_UP_CHARS,
+    SORTS,
+    answers_form,
+    asks_about_another_order,
+    clear_leader,
+    only_a_number,
+    picked_from_list,
+    refines_last_search,
+)
 from desktop_app.nlu.language import dominant_language
 from desktop_app.nlu.types import EmotionLabel, EntityKind, Intent
-from desktop_app.service.return_policy import opened_from_text
-from desktop_app.service.types import (
-    ComplaintTopic,
-    OrderStatus,
-    OrderView,
-    Priority,
-    ReturnKind,
-    ServiceAction,
-    SortOrder,
-)
+from desktop_app.service.types import ComplaintTopic, OrderStatus, OrderView, Priority, ReturnKind, ServiceAction
 
 log = logging.getLogger(__name__)
 
@@ -43,94 +49,6 @@ _EXPLICIT_COMPLAINT = re.compile(r"\bcomplain|\bcomplaint|投诉", re.I)
 _SOCIAL = {Intent.GREETING: smalltalk.greeting, Intent.THANKS: smalltalk.thanks, Intent.GOODBYE: smalltalk.goodbye}
 #: The intent a rating's comment is stored under: a customer line, not a request.
 RATING_COMMENT = "rating_comment"
-_SORTS = ((re.compile(r"cheap|lowest price|price low|便宜|从低到高|价格最低", re.I), SortOrder.PRICE_ASC),
-          (re.compile(r"best.?rated|highest rat|评分最高|好评", re.I), SortOrder.RATING))
-
-
-def _answers_form(st: SessionState, q: Understood) -> bool:
-    """Whether this turn supplies what the open form (or a pending question) is waiting for."""
-    if entity(q, EntityKind.ORDER_REF) or entity(q, EntityKind.PHONE_LAST4) or re.fullmatch(r"\s*\d{1,4}\s*", q.text):
-        return True
-    if st.task is not None and after_sales.answers_task(st, q):
-        return True
-    form = st.form
-    if form is None:
-        return False
-    if form.asking_opened and opened_from_text(q.text, answering=True) is not None:
-        return True  # "没拆封" answers "has it been opened?"
-    if form.step == "confirm":
-        return yes_no(q.text) is not None
-    if form.step == "reason":
-        return return_reason(q.text) is not None
-    if form.step == "item":
-        return bool(entity(q, EntityKind.COLOUR) or entity(q, EntityKind.SIZE) or entity(q, EntityKind.PRODUCT))
-    return False
-
-
-#: Slots a short follow-up may change in the list just shown ("the black one", "under 500").
-_REFINERS = (EntityKind.COLOUR, EntityKind.ATTRIBUTE, EntityKind.PRICE_RANGE, EntityKind.SIZE, EntityKind.BRAND)
-#: Follow-ups are short; a long sentence is a new request even if it names a colour.
-_FOLLOW_UP_CHARS = 24
-
-
-def _picked_from_list(st: SessionState, q: Understood) -> str | None:
-    """The SKU a short turn points at in the list just shown ("第二个呢", "the cheaper one"), if any."""
-    about_an_item = q.intent in (Intent.PRODUCT_QUESTION, Intent.EXPLAIN_RECOMMENDATION)
-    if not st.shown or (len(q.text) > _FOLLOW_UP_CHARS and not about_an_item) or entity(q, EntityKind.ORDER_REF):
-        return None
-    ref = list_reference(q.text, len(st.shown))
-    if isinstance(ref, int) and any(pattern.search(q.text) for pattern, _ in _SORTS):
-        return None  # "best rated first" re-sorts the list; it does not point at its first item
-    if ref == "cheapest":
-        return min(st.shown, key=lambda p: p.price_fen).sku
-    if ref == "dearest":
-        return max(st.shown, key=lambda p: p.price_fen).sku
-    return st.shown[ref].sku if isinstance(ref, int) else None
-
-
-def _refines_last_search(st: SessionState, q: Understood) -> bool:
-    """A short turn that only narrows or re-sorts the products shown last."""
-    if st.last_search is None or st.last_intent not in (Intent.PRODUCT_SEARCH, Intent.RECOMMENDATION):
-        return False
-    if len(q.text) > _FOLLOW_UP_CHARS or entity(q, EntityKind.ORDER_REF) or entity(q, EntityKind.PRODUCT):
-        return False
-    refines = any(entity(q, kind) for kind in _REFINERS) or any(p.search(q.text) for p, _ in _SORTS)
-    return refines and q.intent not in (Intent.HUMAN_AGENT, Intent.COMPLAINT)
-
-
-#: E-mail addresses, tax ids, SKUs: Latin letters that say nothing about the customer's language.
-_CODES = re.compile(r"\S+@\S+|\b(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{4,}\b")
-_ONLY_A_NUMBER = re.compile(r"^\D{0,12}\d{4}(?:\d{12})?\D{0,6}$")
-
-
-def _only_a_number(text: str) -> bool:
-    """A short answer that is just an order number (its last four or all sixteen digits)."""
-    return bool(_ONLY_A_NUMBER.match(re.sub(r"[\s-]", "", text)))
-
-
-_WHAT_ABOUT = re.compile(r"呢[？?]?\s*$|^\s*(?:那|还有)|^\s*(?:and|what about|how about)\b", re.I)
-
-
-def _asks_about_another_order(st: SessionState, q: Understood) -> bool:
-    """A short "what about the tent?" after an order was shown asks about another order of theirs."""
-    if st.last_intent not in (Intent.ORDER_STATUS, Intent.LOGISTICS_DELAY) or len(q.text) > _FOLLOW_UP_CHARS:
-        return False
-    names_one = entity(q, EntityKind.PRODUCT) or entity(q, EntityKind.CATEGORY)
-    return bool(names_one and _WHAT_ABOUT.search(q.text) and (st.customer_code or st.verified))
-
-
-#: Below the fused threshold, a request is still acted on when it is at least this likely and no
-#: other request comes close (the runner-up is a greeting, off-topic, or far behind).
-LEADER_CONFIDENCE = 0.3
-LEADER_MARGIN = 2.0
-
-
-def clear_leader(q: Understood) -> bool:
-    """Whether an unsure turn still has one clear request; otherwise the customer is asked which one."""
-    if q.intent not in smalltalk.INTENT_CHOICES or q.confidence < LEADER_CONFIDENCE:
-        return False
-    rival = next((p for i, p in getattr(q, "intents", ())[1:] if i in smalltalk.INTENT_CHOICES and i != q.intent), 0.0)
-    return q.confidence >= LEADER_MARGIN * rival
 
 
 #: Services that close an after-sales case in the customer's favour (a coupon may follow).
@@ -166,7 +84,7 @@ class DialogueManager:
 
     def handle(self, st: SessionState, q: Understood) -> Reply:
         st.turns += 1
-        words = _CODES.sub(" ", q.text)  # "PHN-QL-E3 有货吗" is asked in Chinese: the code is no English
+        words = CODES.sub(" ", q.text)  # "PHN-QL-E3 有货吗" is asked in Chinese: the code is no English
         if re.search(r"[A-Za-z\u4e00-\u9fff]", words):
             st.language = dominant_language(words)
         out = ReplyBuilder(st.language)
@@ -211,7 +129,7 @@ class DialogueManager:
 
     def _effective_intent(self, st: SessionState, q: Understood) -> Intent | None:
         """The intent to act on, letting an open form or a pending question claim the turn."""
-        answers = _answers_form(st, q)
+        answers = answers_form(st, q)
         switches = q.confidence >= SWITCH_CONFIDENCE and not answers and q.intent in _SWITCH_INTENTS
         if st.form is not None and switches:
             st.form = None  # the customer moved on; the unfinished form is dropped, nothing was filed
@@ -220,35 +138,35 @@ class DialogueManager:
         if st.task is not None:
             moved_on = q.is_confident and q.intent != st.task.intent and (
                 q.intent in _SWITCH_INTENTS or q.intent in after_sales.HANDLERS)
-            if not moved_on or _answers_form(st, q):
+            if not moved_on or answers_form(st, q):
                 return st.task.intent  # the open operation claims the turn; its flow reads the answer
             st.task = None  # the customer moved on; nothing was changed
         if st.shown_orders and st.pending_intent and (
                 list_reference(q.text, len(st.shown_orders)) is not None
                 or q.text.strip().rstrip("。.") in {str(n) for n in range(1, len(st.shown_orders) + 1)}
-                or (len(q.text) <= _FOLLOW_UP_CHARS and (entity(q, EntityKind.PRODUCT) or entity(q, EntityKind.CATEGORY)))
+                or (len(q.text) <= FOLLOW_UP_CHARS and (entity(q, EntityKind.PRODUCT) or entity(q, EntityKind.CATEGORY)))
                 or any(n.endswith(d) for n in st.shown_orders for d in re.findall(r"\d{4,16}", q.text))):
             return Intent(st.pending_intent)  # "第二个" / "the one ending 4582" answers the order picker
         answers_pending = entity(q, EntityKind.PHONE_LAST4) or orders_flow.lone_digits(q.text)
         if st.pending_order_ref and answers_pending and st.pending_intent:
             return Intent(st.pending_intent)
-        if st.pending_intent and entity(q, EntityKind.ORDER_REF) and (not q.is_confident or _only_a_number(q.text)):
+        if st.pending_intent and entity(q, EntityKind.ORDER_REF) and (not q.is_confident or only_a_number(q.text)):
             return Intent(st.pending_intent)  # "7298" answering "what is your order number?"
         if complex_case(q.text, keyword_topic(q.text)) and q.intent not in (
                 Intent.RETURN_REQUEST, Intent.EXCHANGE_REQUEST, Intent.WARRANTY_REPAIR, Intent.REFUND_STATUS):
             return Intent.COMPLAINT  # damaged, wrong or lost goods: a person acts on it, with the context
-        if _asks_about_another_order(st, q):
+        if asks_about_another_order(st, q):
             return Intent.ORDER_STATUS  # "那帐篷呢" right after a parcel was shown
-        if st.shown and products_flow.asks_comparison(q.text) and not entity(q, EntityKind.ORDER_REF) and (
+        if st.shown and asks_comparison(q.text) and not entity(q, EntityKind.ORDER_REF) and (
                 q.intent in (Intent.PRODUCT_QUESTION, Intent.PRODUCT_SEARCH, Intent.RECOMMENDATION) or not q.is_confident):
             return Intent.PRODUCT_QUESTION  # "哪个更便宜" / "which one is lighter?" compares the products just shown
-        picked = _picked_from_list(st, q)
+        picked = picked_from_list(st, q)
         if picked is not None:
             st.current_product = picked
             return Intent.EXPLAIN_RECOMMENDATION if q.intent == Intent.EXPLAIN_RECOMMENDATION else Intent.PRODUCT_QUESTION
-        if _refines_last_search(st, q):
+        if refines_last_search(st, q):
             return Intent.PRODUCT_SEARCH  # "要黑色的" / "cheaper ones?" right after a list of products
-        if q.intent == Intent.OUT_OF_SCOPE and products_flow.mentioned_products(self._svc, q):
+        if q.intent == Intent.OUT_OF_SCOPE and mentioned_products(self._svc, q):
             return Intent.PRODUCT_QUESTION  # "tell me about the birch bookshelf": a product was named
         if q.intent == Intent.OUT_OF_SCOPE and entity(q, EntityKind.BRAND):
             return Intent.PRODUCT_SEARCH  # "what about Qinglan?": a brand of ours was named
@@ -262,11 +180,11 @@ class DialogueManager:
         if entity(q, EntityKind.PRICE_RANGE) or entity(q, EntityKind.CATEGORY) or entity(q, EntityKind.BRAND):
             return Intent.PRODUCT_SEARCH
         if st.current_product and st.last_intent == Intent.PRODUCT_QUESTION and (
-                products_flow.asked_fields(q) or entity(q, EntityKind.COLOUR) or entity(q, EntityKind.SIZE)):
+                asked_fields(q) or entity(q, EntityKind.COLOUR) or entity(q, EntityKind.SIZE)):
             return Intent.PRODUCT_QUESTION  # "and in pink?" / "保修呢" right after a question about a product
         if (entity(q, EntityKind.COLOUR) or entity(q, EntityKind.ATTRIBUTE)) and st.last_search is not None:
             return Intent.PRODUCT_SEARCH  # "what about the black one?"
-        if st.last_search is not None and any(pattern.search(q.text) for pattern, _ in _SORTS):
+        if st.last_search is not None and any(pattern.search(q.text) for pattern, _ in SORTS):
             return Intent.PRODUCT_SEARCH  # "cheaper ones?": re-sort what was just shown
         return q.intent if clear_leader(q) else None
 
@@ -284,7 +202,7 @@ class DialogueManager:
         elif intent == Intent.PRODUCT_QUESTION:
             products_flow.product_question(svc, st, q, out)
         elif intent == Intent.PRODUCT_SEARCH:
-            for pattern, order in _SORTS:
+            for pattern, order in SORTS:
                 if pattern.search(q.text) and products_flow.sort_last_search(svc, st, order, out):
                     return
             products_flow.search(svc, st, q, out)

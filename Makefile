@@ -10,8 +10,12 @@ setup:
 run: setup
 	$(XVFB) $(VENV)/bin/desktop-app
 
+# Test files run in parallel, one worker per core up to four (pytest-xdist; a file stays on one worker,
+# so its module fixtures are built once); TEST_WORKERS=0 runs them in this process.
+TEST_WORKERS ?= auto
+
 test: setup check
-	$(XVFB) $(VENV)/bin/python -m pytest
+	$(XVFB) $(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --maxprocesses 4 --dist loadfile
 
 # The architecture held by tools (docs/architecture.md): import contracts, lint, types.
 check: setup

@@ -189,6 +189,8 @@ def _cli(store: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFi
     monkeypatch.setenv("DESKTOP_APP_DATA_DIR", str(store.settings.data_dir))
     monkeypatch.setenv("DESKTOP_APP_CACHE_DIR", str(store.settings.cache_dir))
     monkeypatch.setenv("DESKTOP_APP_SEED_DEMO", "0")
+    if store.settings.db_url:  # the PostgreSQL run: the same database, not a SQLite file beside it
+        monkeypatch.setenv("DESKTOP_APP_DB_URL", store.settings.db_url)
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     code = main(list(argv))
     out, err = capsys.readouterr()

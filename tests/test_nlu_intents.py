@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 
 import numpy as np
@@ -119,21 +120,39 @@ def test_language_detection(nlu: Understander) -> None:
     assert nlu.understand("我想 return 这个 blue jacket please").language == "mixed"
 
 
+def _subset_data(folder, step: int = 6):
+    """Every ``step``-th line of the training files (each intent keeps its examples): what the cache
+    and fast-path tests check does not depend on the corpus size, and a sixth of it trains 6x faster."""
+    from desktop_app.nlu.classifier import _data_dir
+
+    folder.mkdir()
+    for name in TRAIN_FILES:
+        lines = (_data_dir() / name).read_text(encoding="utf-8").splitlines()
+        (folder / name).write_text("\n".join(lines[::step]) + "\n", encoding="utf-8")
+    return folder
+
+
 def test_cache_roundtrip_and_tamper_detection(tmp_path) -> None:
-    first = load_or_train(cache_dir=tmp_path)
-    models = list(tmp_path.glob("intent-*.pkl"))
+    data = _subset_data(tmp_path / "data")
+    cache = tmp_path / "cache"
+    first = load_or_train(cache_dir=cache, data_dir=data)
+    models = list(cache.glob("intent-*.pkl"))
     assert len(models) == 1
-    again = load_or_train(cache_dir=tmp_path)
+    stamp = models[0].stat().st_mtime_ns
+    again = load_or_train(cache_dir=cache, data_dir=data)
+    assert models[0].stat().st_mtime_ns == stamp  # read from the cache, not refitted and rewritten
     assert again.predict(["退款到哪了"])[0][0] == first.predict(["退款到哪了"])[0][0]
     models[0].write_bytes(models[0].read_bytes()[:-10] + b"0123456789")  # corrupt: checksum must reject it
-    rebuilt = load_or_train(cache_dir=tmp_path)
+    rebuilt = load_or_train(cache_dir=cache, data_dir=data)
     assert rebuilt.predict(["转人工"])[0][0][0] == Intent.HUMAN_AGENT
+    digest = models[0].with_suffix(".sha256").read_text()  # the damaged copy was replaced by a good one
+    assert hashlib.sha256(models[0].read_bytes()).hexdigest() == digest
 
 
 def test_fast_path_matches_sklearn_and_survives_pickling() -> None:
     """The flattened arrays compute what the fitted sklearn pipeline computes, and so does the copy the cache stores."""
     pipeline = build_pipeline()
-    examples = load_examples(TRAIN_FILES)
+    examples = load_examples(TRAIN_FILES)[::4]
     pipeline.fit([e.text for e in examples], [e.intent.value for e in examples])
     clf = IntentClassifier(pipeline)
     texts = ["where is my order", "这个帐篷防水吗", "asdf", "我想退货，另外帮我查一下订单4582到哪了"]

@@ -107,6 +107,10 @@ class LoadProgress:
         self.bar.setObjectName("loadProgress")
         self.label = QLabel()
         self.label.setObjectName("loadLabel")
+        for widget in (self.label, self.bar):  # hidden, they keep their place: the status bar never changes height
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
         status.addPermanentWidget(self.label)
         status.addPermanentWidget(self.bar)
         self._show()

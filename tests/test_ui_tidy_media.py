@@ -121,6 +121,22 @@ def test_a_photo_is_the_customers_message_before_the_reply(qtbot, make_main_wind
     assert not any(isinstance(c, PhotoCard) for c in window.chat.cards())
 
 
+#: A few pixels are not a jump (before the fix the chat lost 143 px): in a long test session the first
+#: glyph drawn from a fallback font can change a line's height by 1–2 px, which no customer sees.
+TOLERANCE_PX = 3
+
+
+def _assert_still(after: tuple[object, ...], before: tuple[object, ...]) -> None:
+    for now, then in zip(after, before, strict=True):
+        if hasattr(now, "width") and hasattr(now, "height"):
+            assert abs(now.width() - then.width()) <= TOLERANCE_PX and abs(now.height() - then.height()) <= TOLERANCE_PX, \
+                (after, before)
+        elif hasattr(now, "x") and hasattr(now, "y"):
+            assert abs(now.x() - then.x()) <= TOLERANCE_PX and abs(now.y() - then.y()) <= TOLERANCE_PX, (after, before)
+        else:
+            assert now == then, (after, before)
+
+
 def _geometry(window: Any) -> tuple[object, ...]:
     chat = window.chat
     return (chat.mapTo(window, chat.rect().topLeft()), chat.size(), chat.scroll_area.size(),
@@ -145,7 +161,7 @@ def test_nothing_moves_when_the_voice_bar_and_camera_arrive(qtbot, make_main_win
     drain_events()
     qtbot.waitUntil(lambda: window.voice.panel.isVisible(), timeout=5000)
     drain_events()
-    assert _geometry(window) == first
+    _assert_still(_geometry(window), first)
     slot = window.media.voice_slot
     assert window.voice.panel.height() >= window.voice.panel.minimumSizeHint().height()  # it fits its place
     assert slot.height() == media.VOICE_BAR_PX[kiosk]

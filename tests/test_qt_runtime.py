@@ -23,5 +23,8 @@ def test_signal_emission_keeps_reference_counts_balanced(qapp):  # type: ignore[
     before = sys.getrefcount(True), sys.getrefcount(False)
     for i in range(2000):
         emitter.fired.emit(i)
-    assert (sys.getrefcount(True), sys.getrefcount(False)) == before
+    # The leak was one reference per emit (2000 here); other threads of a long test session may move a
+    # count by a few as they set flags, so the bound is far below the leak and far above that noise.
+    drift = (sys.getrefcount(True) - before[0], sys.getrefcount(False) - before[1])
+    assert all(abs(d) < 50 for d in drift), drift
     assert emitter.last == 1999

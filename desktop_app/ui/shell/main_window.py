@@ -319,26 +319,9 @@ class MainWindow(QMainWindow):
             self.warming = False
             self.chat.set_warming(False)
             self.progress.loading("assistant", False)
-            self._start_media_when_idle()
+            self.media.start_when_idle(self.chat)
 
         self.runner.submit(warm_up, on_done=warmed, on_error=warmed)
-
-    def _start_media_when_idle(self) -> None:
-        """The microphone, camera and 3D guide load once the assistant is warm and no typed question
-        waits: on two cores their imports and widgets would hold up the first answer by seconds."""
-        if not self.chat.busy:
-            self.media.start()
-            return
-
-        def answered(*_args: object) -> None:
-            if self.chat.busy:
-                return
-            self.chat.exchangeReceived.disconnect(answered)
-            self.chat.turnFailed.disconnect(answered)
-            self.media.start()
-
-        self.chat.exchangeReceived.connect(answered)
-        self.chat.turnFailed.connect(answered)
 
     # -- kiosk sessions and settings ------------------------------------------------------
 

@@ -190,6 +190,23 @@ class MediaController:
             self.progress.loading("media", True)
             self.runner.submit(_import_media, on_done=lambda _r: self._build(), on_error=self._failed)
 
+    def start_when_idle(self, chat: ChatPanel) -> None:
+        """Start once no typed question waits (called when the assistant is warm): on two cores the
+        media imports and widgets would hold up the first answer by seconds."""
+        if not chat.busy:
+            self.start()
+            return
+
+        def answered(*_args: object) -> None:
+            if chat.busy:
+                return
+            chat.exchangeReceived.disconnect(answered)
+            chat.turnFailed.disconnect(answered)
+            self.start()
+
+        chat.exchangeReceived.connect(answered)
+        chat.turnFailed.connect(answered)
+
     # -- building ----------------------------------------------------------------------------
 
     def _build(self) -> None:

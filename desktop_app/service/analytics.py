@@ -44,8 +44,32 @@ class Rate:
         return self.numerator / self.denominator if self.denominator else 0.0
 
 
+class CountedRates:
+    """The rates every count of conversations shows (the whole period, a day, a chart bucket), from
+    the same five counts, so the report, the dashboard and its drill-down can never disagree."""
+
+    conversations: int
+    resolved: int
+    handed_off: int
+    rated: int
+    rating_sum: int
+
+    @property
+    def resolution(self) -> Rate:
+        return Rate(self.resolved, self.conversations)
+
+    @property
+    def handoff(self) -> Rate:
+        return Rate(self.handed_off, self.conversations)
+
+    @property
+    def satisfaction(self) -> float | None:
+        """Mean stars over the rated conversations; None when nobody rated."""
+        return self.rating_sum / self.rated if self.rated else None
+
+
 @dataclass(frozen=True)
-class ResolutionStats:
+class ResolutionStats(CountedRates):
     #: Conversations with at least one request (small talk alone is not counted).
     conversations: int
     resolved: int
@@ -67,14 +91,6 @@ class ResolutionStats:
         return self.resolution.value
 
     @property
-    def resolution(self) -> Rate:
-        return Rate(self.resolved, self.conversations)
-
-    @property
-    def handoff(self) -> Rate:
-        return Rate(self.handed_off, self.conversations)
-
-    @property
     def rephrase(self) -> Rate:
         return Rate(self.rephrased, self.conversations)
 
@@ -85,11 +101,6 @@ class ResolutionStats:
     @property
     def rated_down_share(self) -> Rate:
         return Rate(self.rated_down, self.rated)
-
-    @property
-    def satisfaction(self) -> float | None:
-        """Mean stars over the rated conversations; None when nobody rated."""
-        return self.rating_sum / self.rated if self.rated else None
 
 
 @dataclass(frozen=True)

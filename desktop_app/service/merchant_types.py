@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from desktop_app.core.errors import InvalidInput
-from desktop_app.service.analytics import Rate
+from desktop_app.service.analytics import CountedRates
 from desktop_app.service.complaint_causes import RootCause
 from desktop_app.service.types import ComplaintTopic
 
@@ -69,7 +69,7 @@ class IntentVolume:
 
 
 @dataclass(frozen=True)
-class DayRates:
+class DayRates(CountedRates):
     """``analytics``' honest rules for the conversations started on one day. ``conversations`` excludes
     small talk only; ``unresolved_ids`` are the counted conversations that were not resolved (handed
     off, rephrased, ended open or rated down)."""
@@ -83,19 +83,6 @@ class DayRates:
     resolved_ids: tuple[int, ...]
     unresolved_ids: tuple[int, ...]
     handed_off_ids: tuple[int, ...]
-
-    @property
-    def resolution(self) -> Rate:
-        return Rate(self.resolved, self.conversations)
-
-    @property
-    def handoff(self) -> Rate:
-        return Rate(self.handed_off, self.conversations)
-
-    @property
-    def satisfaction(self) -> float | None:
-        """Mean stars of the rated conversations; None when nobody rated that day."""
-        return self.rating_sum / self.rated if self.rated else None
 
 
 @dataclass(frozen=True)

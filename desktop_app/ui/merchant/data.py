@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from desktop_app.service.analytics import Rate
+from desktop_app.service.analytics import CountedRates
 from desktop_app.service.merchant_types import (
     AgentTimes,
     DayRates,
@@ -40,7 +40,7 @@ OTHER_INTENTS = "__other__"
 
 
 @dataclass(frozen=True)
-class Bucket:
+class Bucket(CountedRates):
     """One bar or point: a day, or a week in the long view; the counts behind it are exact sums."""
 
     start: date
@@ -60,18 +60,6 @@ class Bucket:
     @property
     def end(self) -> date:
         return self.start + timedelta(days=self.days - 1)
-
-    @property
-    def resolution(self) -> Rate:
-        return Rate(self.resolved, self.conversations)
-
-    @property
-    def handoff(self) -> Rate:
-        return Rate(self.handed_off, self.conversations)
-
-    @property
-    def satisfaction(self) -> float | None:
-        return self.rating_sum / self.rated if self.rated else None
 
     @property
     def all_ids(self) -> tuple[int, ...]:

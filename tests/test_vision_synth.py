@@ -92,7 +92,8 @@ def test_fastener_kinds_are_their_own_class(kind: str) -> None:
     assert class_of(kind, (0.008, 0.008, 0.03)) == kind
 
 
-def test_train_seed_renews_the_training_bank_and_keeps_the_held_out_splits() -> None:
+def _train_tool():
+    """tools/train_detector.py as a module (it is a script, not a package member)."""
     import importlib.util
     from pathlib import Path
 
@@ -100,9 +101,50 @@ def test_train_seed_renews_the_training_bank_and_keeps_the_held_out_splits() -> 
     spec = importlib.util.spec_from_file_location("train_detector_under_test", path)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
+    return tool
+
+
+def test_train_seed_renews_the_training_bank_and_keeps_the_held_out_splits() -> None:
+    tool = _train_tool()
     before = tool.split_specs(tool.parse_args(["--sprites", "2400"]))
     after = tool.split_specs(tool.parse_args(["--sprites", "3000", "--train-seed", "7"]))
     assert [s.name for s in before] == ["train", "val", "test"]
     assert before[0].seed == tool.parse_args([]).seed  # the default reproduces earlier stages' banks
     assert after[0].seed == 7 and after[0].sprites_per_class == 3000
     assert after[1:] == before[1:]  # val and the held-out test render from the same seeds and bank sizes
+
+
+@needs_display
+def test_hard_negatives_leave_the_parts_where_they_were_and_add_part_free_images(tmp_path) -> None:
+    from tools.detector.synth.dataset import SplitSpec, generate
+
+    plain = generate(tmp_path / "plain", [SplitSpec("train", 6, 3, 2)]).parent
+    hard = generate(tmp_path / "hard", [SplitSpec("train", 6, 3, 2, negatives=0.5)]).parent
+    for path in sorted((plain / "labels" / "train").glob("*.txt")):
+        assert (hard / "labels" / "train" / path.name).read_text() == path.read_text()  # same parts, same boxes
+    changed = [p.name for p in sorted((plain / "images" / "train").glob("*.jpg"))
+               if (hard / "images" / "train" / p.name).read_bytes() != p.read_bytes()]
+    assert changed, "hard negatives drawn into some backgrounds"
+    extra = sorted((hard / "labels" / "train").glob("train_neg_*.txt"))
+    assert len(extra) == 3 and all(p.read_text() == "" for p in extra)  # part-free images: no labels
+    assert len(list((hard / "images" / "train").glob("train_neg_*.jpg"))) == 3
+
+
+def test_a_drilled_hole_is_a_dark_pit_in_the_wood() -> None:
+    from tools.detector.synth.negatives import drilled_hole, negative_scene
+    from tools.detector.synth.textures import wood_texture
+
+    wood = wood_texture(np.random.default_rng(0), 200, 200)
+    holed = wood.copy()
+    drilled_hole(np.random.default_rng(1), holed, 100.0, 100.0, 20.0)
+    assert holed[95:106, 95:106].mean() < 0.5 * wood[95:106, 95:106].mean()
+    assert np.array_equal(holed[:40, :40], wood[:40, :40])  # nothing drawn far from the hole
+    a, b = negative_scene(np.random.default_rng(4), 64, 64), negative_scene(np.random.default_rng(4), 64, 64)
+    assert a.shape == (64, 64, 3) and np.array_equal(a, b) and 0.0 <= a.min() and a.max() <= 1.0
+
+
+def test_negatives_go_to_the_training_split_only() -> None:
+    tool = _train_tool()
+    specs = tool.split_specs(tool.parse_args(["--negatives", "0.25"]))
+    assert [s.negatives for s in specs] == [0.25, 0.0, 0.0]
+    assert specs[1:] == tool.split_specs(tool.parse_args([]))[1:]

@@ -45,6 +45,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--eval-sprites", type=int, default=40,
                    help="rendered sprites per class of the val and held-out test splits (fixed, so --sprites can grow "
                         "without changing the held-out set)")
+    p.add_argument("--negatives", type=float, default=0.0,
+                   help="hard negatives in the training split: holes, knots, hands and QR codes drawn into every "
+                        "background, plus this share of extra images without parts (0: none; the val and test "
+                        "splits never get them, so held-out scores stay comparable)")
     p.add_argument("--seed", type=int, default=20240611)
     p.add_argument("--train-seed", type=int, default=None,
                    help="seed of the training split only (default: --seed); another one renders a wholly new training "
@@ -77,7 +81,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def split_specs(args: argparse.Namespace) -> list[SplitSpec]:
     """Val and test hang on --seed alone, so scores from runs on different training banks compare."""
     train_seed = args.seed if args.train_seed is None else args.train_seed
-    return [SplitSpec("train", args.train_images, train_seed, args.sprites),
+    return [SplitSpec("train", args.train_images, train_seed, args.sprites, args.negatives),
             SplitSpec("val", args.val_images, args.seed + VAL_SEED_OFFSET, args.eval_sprites),
             SplitSpec("test", args.test_images, args.seed + TEST_SEED_OFFSET, args.eval_sprites)]
 
@@ -192,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         stages.append({"stage": len(stages) + 1, "from": f"stage {len(stages)} best", "hours_cap": args.more_hours,
                        "imgsz": imgsz, "lr0": args.lr2, "train_images": args.train_images,
                        "sprites_per_class": args.sprites, "train_seed": specs[0].seed,
+                       **({"negatives": args.negatives} if args.negatives else {}),
                        "epochs_run": epochs,
                        "seconds": round(time.time() - stage_started)})
     timed = all("seconds" in st for st in stages)  # earlier stages (--stages) count too

@@ -8,13 +8,14 @@ retried), so every label marks something a person could point at.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from desktop_app.vision.classes import CLASSES
 from desktop_app.vision.cv import cv2
+from tools.detector.synth.negatives import negative_scene
 from tools.detector.synth.sprites import Sprite
 from tools.detector.synth.textures import background
 
@@ -65,13 +66,18 @@ def _scale_range(sprite: Sprite, size: int) -> tuple[float, float]:
 
 
 def compose(rng: np.random.Generator, bank: dict[str, list[Sprite]], width: int = 320, height: int = 320,
-            max_parts: int = 4, classes: Sequence[str] | None = None) -> tuple[np.ndarray, list[Label]]:
+            max_parts: int = 4, classes: Sequence[str] | None = None,
+            backdrop: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[np.ndarray, list[Label]]:
     """One RGB uint8 image and its labels.
 
     ``classes`` places exactly those parts, one per cell of a grid and without occlusion (a
     customer laying out the parts of one step); otherwise 1..max_parts random parts anywhere.
+    ``backdrop`` changes the background before any part is placed (hard negatives: holes, knots,
+    hands; see :mod:`tools.detector.synth.negatives`), drawing from its own generator.
     """
     img = background(rng, height, width)
+    if backdrop is not None:
+        img = backdrop(img)
     available = [c for c in CLASSES if bank.get(c)]
     count = len(classes) if classes is not None else int(rng.integers(1, max_parts + 1))
     cols = int(np.ceil(np.sqrt(count))) if classes is not None else 1
@@ -129,6 +135,11 @@ def compose(rng: np.random.Generator, bank: dict[str, list[Sprite]], width: int 
         x1, y1, x2, y2 = (float(v) for v in clipped)
         labels.append(Label(cls, (x1, y1, x2, y2)))
     return img, labels
+
+
+def scene_without_parts(rng: np.random.Generator, width: int = 320, height: int = 320) -> np.ndarray:
+    """A hard-negative image (no labels): a part-free scene through the same camera effects."""
+    return _camera_effects(rng, negative_scene(rng, height, width))
 
 
 def _camera_effects(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:

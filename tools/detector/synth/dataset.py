@@ -15,7 +15,8 @@ import numpy as np
 from desktop_app.vision.classes import CLASSES, DEFAULT_MODELS_DIR
 from desktop_app.vision.cv import cv2
 from tools.detector.synth.catalog import mesh_assets
-from tools.detector.synth.compose import Label, compose
+from tools.detector.synth.compose import Label, compose, scene_without_parts
+from tools.detector.synth.negatives import decorate
 from tools.detector.synth.sprites import Sprite, build_bank
 
 log = logging.getLogger(__name__)
@@ -32,27 +33,46 @@ class SplitSpec:
     images: int
     seed: int
     sprites_per_class: int
+    #: 0: the split as before.  > 0: hard negatives (:mod:`tools.detector.synth.negatives`) drawn
+    #: into every background, plus this share of extra images with no parts at all.
+    negatives: float = 0.0
+
+
+#: Hard negatives draw from ``seed + NEGATIVES_SEED_OFFSET``, so the parts in a split stay where they were.
+NEGATIVES_SEED_OFFSET = 7_777_777
+
+
+def _write(path: Path, label_path: Path, img: np.ndarray, labels: list[Label], quality: int, size: int) -> None:
+    ok, data = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise RuntimeError("JPEG encoding failed")
+    path.write_bytes(data.tobytes())
+    label_path.write_text("".join(l.yolo_line(size, size) + "\n" for l in labels))
 
 
 def write_split(root: Path, split: str, bank: dict[str, list[Sprite]], count: int, seed: int,
-                size: int = 320) -> list[tuple[Path, list[Label]]]:
+                size: int = 320, negatives: float = 0.0) -> list[tuple[Path, list[Label]]]:
     rng = np.random.default_rng(seed)
+    neg_rng = np.random.default_rng(seed + NEGATIVES_SEED_OFFSET)
     img_dir, lbl_dir = root / "images" / split, root / "labels" / split
     img_dir.mkdir(parents=True, exist_ok=True)
     lbl_dir.mkdir(parents=True, exist_ok=True)
     out = []
+
+    def backdrop(img: np.ndarray) -> np.ndarray:
+        return decorate(neg_rng, img)
+
     for i in range(count):
-        img, labels = compose(rng, bank, size, size)
-        quality = int(rng.integers(35, 96))
+        img, labels = compose(rng, bank, size, size, backdrop=backdrop if negatives > 0 else None)
         path = img_dir / f"{split}_{i:05d}.jpg"
-        ok, data = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
-        if not ok:
-            raise RuntimeError("JPEG encoding failed")
-        path.write_bytes(data.tobytes())
-        (lbl_dir / f"{split}_{i:05d}.txt").write_text("".join(l.yolo_line(size, size) + "\n" for l in labels))
+        _write(path, lbl_dir / f"{path.stem}.txt", img, labels, int(rng.integers(35, 96)), size)
         out.append((path, labels))
         if (i + 1) % 500 == 0:
             log.info("%s: %d/%d images", split, i + 1, count)
+    for i in range(int(round(count * negatives))):
+        path = img_dir / f"{split}_neg_{i:05d}.jpg"
+        _write(path, lbl_dir / f"{path.stem}.txt", scene_without_parts(neg_rng, size, size), [], int(neg_rng.integers(35, 96)), size)
+        out.append((path, []))
     return out
 
 
@@ -62,7 +82,7 @@ def generate(root: Path, splits: list[SplitSpec], *, models_dir: Path = DEFAULT_
     assets = mesh_assets(models_dir)
     for spec in splits:
         bank = build_bank(assets, spec.sprites_per_class, spec.seed * 7919 + 1)
-        write_split(root, spec.name, bank, spec.images, spec.seed, size)
+        write_split(root, spec.name, bank, spec.images, spec.seed, size, spec.negatives)
     yaml_path = root / "data.yaml"
     names = "\n".join(f"  {i}: {name}" for i, name in enumerate(CLASSES))
     lines = [f"path: {root.resolve()}"] + [f"{s.name}: images/{s.name}" for s in splits] + [f"names:\n{names}"]

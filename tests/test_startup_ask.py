@@ -66,6 +66,48 @@ def test_one_question_imports_only_what_answering_needs(app_settings, monkeypatc
     assert probe["jieba_table"] == "StoredTable"  # not the whole dictionary read into a dict
 
 
+#: ``desktop-app`` as the console script runs it: ``main()`` with no argv, as the program.
+PROGRAM = "import sys; from desktop_app.cli import main; sys.exit(main())"
+
+
+def test_a_one_shot_ask_leaves_what_a_normal_exit_leaves(app_settings, monkeypatch):
+    """The program ends itself after one question (``cli.one_shot``): its answer and errors still
+    arrive whole through pipes, the log file is flushed, and the store's write-ahead log is folded
+    back into the store as on an ordinary exit."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKTOP_APP_")}
+    env["DESKTOP_APP_DATA_DIR"] = str(app_settings.data_dir)
+    env["DESKTOP_APP_CACHE_DIR"] = str(app_settings.cache_dir)
+    data = Path(app_settings.data_dir)
+
+    def run(*argv: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", PROGRAM, *argv], capture_output=True, text=True, env=env,
+                              cwd=ROOT, timeout=600, input=stdin)
+
+    asked = run("ask", "--json", "我的订单到哪了")
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    assert json.loads(asked.stdout)["reply"]["text"]  # block-buffered stdout reached the pipe whole
+    assert not list(data.glob("*-wal"))  # the store was closed, its WAL checkpointed and removed
+    assert "retention purge" in (data / "logs" / "desktop-app.log").read_text(encoding="utf-8")
+    batch = run("ask", "--batch", "-", stdin="hi\n我要退货\n")
+    assert batch.returncode == 0 and len(batch.stdout.strip().splitlines()) >= 2, batch.stderr[-2000:]
+    empty = run("ask", "")
+    assert empty.returncode == 1 and "empty" in empty.stderr and not empty.stdout
+
+
+def test_main_called_by_a_caller_returns_and_keeps_collecting(cli):
+    import gc
+
+    was = gc.isenabled()  # the session may run without automatic collection (the Qt tests' guard)
+    gc.enable()
+    try:
+        code, out, _ = cli("ask", "hi")
+        assert code == 0 and out.strip()
+        assert gc.isenabled()  # the one-shot pause is only for the process that is the command
+    finally:
+        if not was:
+            gc.disable()
+
+
 @pytest.mark.parametrize(("argv", "expected"), [
     (["ask", "hi"], ("desktop_app.cli.ask",)),
     (["--lang", "zh", "ask", "hi"], ("desktop_app.cli.ask",)),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn
 
+from desktop_app.cli.one_shot import exit_now, pause_collection
 from desktop_app.cli.output import emit_error, one_line
 
 log = logging.getLogger(__name__)
@@ -104,14 +105,27 @@ def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParse
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command (the window without one) and return its exit status; never raises but
-    ``SystemExit`` from ``--help`` and usage errors."""
+    ``SystemExit`` from ``--help`` and usage errors.
+
+    Called as the program (no ``argv``: the console script, ``python -m desktop_app``), a quick
+    command runs as a one-shot process and ends the process itself (``one_shot``)."""
+    program = argv is None
+    argv = list(sys.argv[1:] if argv is None else argv)
+    modules = modules_for(argv)
+    one_shot = program and len(modules) == 1 and modules[0] in QUICK_COMMANDS.values()
+    if one_shot:
+        pause_collection()
+    code = _main(argv, modules)
+    return exit_now(code) if one_shot else code
+
+
+def _main(argv: list[str], modules: Sequence[str]) -> int:
     from desktop_app.cli.failures import check_arguments, explain, quiet_broken_pipe, unexpected
 
-    argv = list(sys.argv[1:] if argv is None else argv)
     language, started = "en", _Started()
     try:
         check_arguments(argv)
-        args = build_parser(modules_for(argv)).parse_args(argv)
+        args = build_parser(modules).parse_args(argv)
         language = args.lang or "en"
         code = _run(args, started)
         sys.stdout.flush()  # a closed pipe shows here, inside the handlers, not at interpreter exit

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_app.cli.one_shot import resume_collection
 from desktop_app.cli.output import emit_json, to_jsonable
 from desktop_app.core.errors import InvalidInput
 from desktop_app.core.text import clean_text, undecodable
@@ -14,6 +15,7 @@ from desktop_app.service.types import FactCard
 
 if TYPE_CHECKING:  # the command imports only what answering needs (tests/test_startup_ask.py)
     from desktop_app.core.config import Settings
+    from desktop_app.dialogue.pipeline import Assistant
     from desktop_app.dialogue.turn import Exchange
 
 
@@ -94,7 +96,13 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from desktop_app.app import build_app
 
     app = build_app(settings)
-    assistant = app.assistant
+    try:
+        return _answer(args, app.assistant, lines, settings)
+    finally:
+        app.close()  # the store's connections closed, its write-ahead log folded back, whatever the exit
+
+
+def _answer(args: argparse.Namespace, assistant: Assistant, lines: list[str], settings: Settings) -> int:
     language = args.lang or settings.language
     if args.audio:
         from desktop_app.voice.engines import create_transcriber
@@ -118,6 +126,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         ex = assistant.ask(st, " ".join(args.text))
         emit_json(exchange_json(ex)) if args.json else _print_reply(ex)
         return 0
+    resume_collection()  # many answers in one process: collect their garbage (one_shot)
     shared = assistant.new_session(language=language, customer_code=args.customer) if args.session else None
     for line in lines:
         st = shared or assistant.new_session(language=language, customer_code=args.customer)

@@ -13,10 +13,20 @@ less cuts off a customer who pauses mid-sentence. This module lets the words dec
   (:mod:`desktop_app.voice.completeness`, or a predicate the caller passes) reads it as a whole
   question or request and Whisper is sure of it (``MIN_CONFIDENCE``), the turn ends once the pause reaches ``complete_silence_ms`` (224 ms), and
   that transcript *is* the turn's: no second decode.
-* Otherwise the turn ends as before: the tentative utterance at 224 ms is transcribed (held back
-  while the pause transcript is still being made, so the two do not compete for the cores) and
-  delivered when the 600 ms pause confirms it. A mid-sentence pause ("She had your … dark suit")
-  therefore never ends the turn early.
+* Otherwise the turn ends as before, when the pause reaches 600 ms (or the button is released),
+  and the pause transcript is still the turn's if it covers all the speech: it is the same engine
+  call on the same speech, so transcribing the tentative utterance again would only add a second
+  decode (0.4 s on two cores) after the 600 ms. The tentative utterance at 224 ms is transcribed
+  only when no pause transcript covers it (the pause reading failed). A mid-sentence pause ("She
+  had your … dark suit") therefore never ends the turn early.
+
+The pause transcript starts when Silero has heard ``pause_check_ms`` of silence, which on the
+test recordings is 190–260 ms after the last loud sample (Silero still hears the fading last
+syllable for 100–160 ms), and one beam-5 reading of a 3–4 s query takes 0.35–0.55 s on a
+shared two-core machine. So the early end fires only where that reading is done before the
+600 ms pause is (a reading slower than about 0.5 s, or one held back by a partial still running,
+loses that race, and the 600 ms end delivers the same transcript as soon as it is ready:
+docs/voice.md, "Why the early end did not fire").
 
 All methods run on one thread (the microphone's pipeline thread). Transcriptions run on the
 caller's single-worker executor; their completions come back through ``post``, which must run
@@ -103,6 +113,9 @@ class LiveTurn:
         self._partial_cost = 0.0  # seconds the last partial took: a slow machine reads less often
         self._read_pause: tuple[int, int] | None = None  # (generation, last speech) of the last pause read
         self._ready: tuple[int, int, Transcript] | None = None  # (generation, last speech, transcript)
+        #: The latest pause reading that covers all the speech so far, complete or not: the turn's
+        #: transcript if the long pause (or a release) ends it with no speech since.
+        self._covering: tuple[int, int, Transcript] | None = None
         self._held: tuple[int, int, Utterance] | None = None  # a tentative utterance waiting on a pause job
         self._speculation: tuple[Utterance, Future[Transcript]] | None = None
 
@@ -124,9 +137,11 @@ class LiveTurn:
 
     def release(self) -> Utterance | None:
         """Push-to-talk released: the turn ends with what was heard (``None``: nothing was)."""
-        utterance = self.endpointer.release()
+        ep = self.endpointer
+        before = (ep.generation, ep.last_speech_frame)
+        utterance = ep.release()
         if utterance is not None:
-            self._finish(utterance)
+            self._finish(utterance, covering=before)
         else:
             self._drop()
         return utterance
@@ -143,16 +158,22 @@ class LiveTurn:
         if samples is None:
             self._partial_at = 0
             return
+        now = (ep.generation, ep.last_speech_frame)
+        if self._covering is not None and self._covering[:2] != now:
+            self._covering = None  # speech resumed: that transcript no longer covers the turn
         if self._ready is not None:
-            generation, last, transcript = self._ready
-            if generation != ep.generation or last != ep.last_speech_frame:
-                self._ready = None  # speech resumed: that transcript no longer covers the turn
+            if self._ready[:2] != now:
+                self._ready = None
             elif ep.silence_ms >= cfg.complete_silence_ms:
-                self._end_early(transcript)
+                self._end_early(self._ready[2])
                 return
         pause = ep.silence_ms
-        if pause == 0 and self._speculation is not None:
-            self._drop_speculation()  # speech resumed: the tentative end was a breath
+        if pause == 0:
+            if self._speculation is not None:
+                self._drop_speculation()  # speech resumed: the tentative end was a breath
+            for job in self._jobs:
+                if job.at_pause and job.last_speech != ep.last_speech_frame:
+                    job.future.cancel()  # still queued behind another reading: it can no longer cover
         if pause >= cfg.pause_check_ms:
             if self._read_pause != (ep.generation, ep.last_speech_frame):  # once per pause
                 self._read_pause = (ep.generation, ep.last_speech_frame)
@@ -192,6 +213,8 @@ class LiveTurn:
                         and self.complete(transcript.text, transcript.language))
             self.on_partial(PartialTranscript(transcript.text, transcript.language, job.audio_seconds,
                                               covers, complete))
+            if covers:
+                self._covering = (job.generation, job.last_speech, transcript)
             if complete and self.early_end:
                 self._ready = (job.generation, job.last_speech, transcript)
                 self._schedule()
@@ -203,15 +226,19 @@ class LiveTurn:
 
     def _tentative(self, utterance: Utterance) -> None:
         ep = self.endpointer
+        if self._covering is not None and self._covering[:2] == (ep.generation, ep.last_speech_frame):
+            return  # the pause reading already holds this speech: nothing to transcribe again
         if any(j.at_pause and j.last_speech == ep.last_speech_frame for j in self._jobs):
             self._held = (ep.generation, ep.last_speech_frame, utterance)  # the pause job may settle the turn
             return
         self._speculate(utterance)
 
     def _release_held(self) -> None:
+        """The pause reading is over: transcribe the held tentative utterance unless it covered it."""
         held, self._held = self._held, None
         ep = self.endpointer
-        if held is not None and held[0] == ep.generation and held[1] == ep.last_speech_frame:
+        now = (ep.generation, ep.last_speech_frame)
+        if held is not None and held[:2] == now and (self._covering is None or self._covering[:2] != now):
             self._speculate(held[2])
 
     def _speculate(self, utterance: Utterance) -> None:
@@ -234,13 +261,23 @@ class LiveTurn:
     def _finish(self, utterance: Utterance, covering: tuple[int, int] | None = None) -> None:
         """The turn ended by the long pause, a release or the length limit: deliver its transcript.
 
-        In order of preference: the tentative transcription of the same audio; the pause
-        transcription of all the speech, still running on a busy machine (``covering``: the
-        utterance and speech frame it must have been taken at); a new transcription.
+        In order of preference (``covering``: the utterance and speech frame a pause reading must
+        have been taken at to hold all of this speech): a finished pause reading of all the
+        speech; the tentative transcription of the same audio; the pause reading still running on
+        a busy machine; a new transcription.
         """
         speculation, self._speculation = self._speculation, None
+        read, self._covering = self._covering, None
         self._held = None
         self._ready = None
+        if read is not None and read[:2] == covering:
+            if speculation is not None:
+                speculation[1].cancel()
+            self._cancel_jobs()
+            done: Future[Transcript] = Future()
+            done.set_result(read[2])
+            self.on_turn(utterance, done)
+            return
         pause_job = next((j for j in self._jobs if j.at_pause and covering == (j.generation, j.last_speech)
                           and not j.future.cancelled()), None)
         if pause_job is not None:
@@ -274,4 +311,5 @@ class LiveTurn:
         self._cancel_jobs()
         self._held = None
         self._ready = None
+        self._covering = None
         self._partial_at = 0

@@ -115,19 +115,22 @@ def test_train_seed_renews_the_training_bank_and_keeps_the_held_out_splits() -> 
 
 
 @needs_display
-def test_hard_negatives_leave_the_parts_where_they_were_and_add_part_free_images(tmp_path) -> None:
+def test_hard_negatives_add_holes_screw_boards_and_part_free_images(tmp_path) -> None:
     from tools.detector.synth.dataset import SplitSpec, generate
 
-    plain = generate(tmp_path / "plain", [SplitSpec("train", 6, 3, 2)]).parent
-    hard = generate(tmp_path / "hard", [SplitSpec("train", 6, 3, 2, negatives=0.5)]).parent
-    for path in sorted((plain / "labels" / "train").glob("*.txt")):
-        assert (hard / "labels" / "train" / path.name).read_text() == path.read_text()  # same parts, same boxes
-    changed = [p.name for p in sorted((plain / "images" / "train").glob("*.jpg"))
-               if (hard / "images" / "train" / p.name).read_bytes() != p.read_bytes()]
-    assert changed, "hard negatives drawn into some backgrounds"
+    plain = generate(tmp_path / "plain", [SplitSpec("train", 8, 3, 2)]).parent
+    hard = generate(tmp_path / "hard", [SplitSpec("train", 8, 3, 2, negatives=0.5)]).parent
+    again = generate(tmp_path / "again", [SplitSpec("train", 8, 3, 2, negatives=0.5)]).parent
+    names = sorted(p.name for p in (hard / "images" / "train").glob("*.jpg"))
+    assert all((hard / "images" / "train" / n).read_bytes() == (again / "images" / "train" / n).read_bytes() for n in names)
+    assert any((hard / "images" / "train" / p.name).read_bytes() != p.read_bytes()
+               for p in (plain / "images" / "train").glob("*.jpg")), "hard negatives drawn into backgrounds"
     extra = sorted((hard / "labels" / "train").glob("train_neg_*.txt"))
-    assert len(extra) == 3 and all(p.read_text() == "" for p in extra)  # part-free images: no labels
-    assert len(list((hard / "images" / "train").glob("train_neg_*.jpg"))) == 3
+    assert len(extra) == 4 and all(p.read_text() == "" for p in extra)  # part-free images: no labels
+    assert len(list((hard / "images" / "train").glob("train_neg_*.jpg"))) == 4
+    boards = [p for p in (hard / "labels" / "train").glob("train_0*.txt")
+              if len(rows := p.read_text().splitlines()) >= 4 and {r.split()[0] for r in rows} == {str(CLASSES.index("screw"))}]
+    assert boards, "some images are screws laid out on a drilled board"
 
 
 def test_a_drilled_hole_is_a_dark_pit_in_the_wood() -> None:

@@ -230,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the 'onnx' package is optional; the app exports at first use then
         (args.out / "parts.onnx").unlink(missing_ok=True)  # never leave an ONNX file of older weights
         log.warning("ONNX export skipped: %s", exc)
+    from desktop_app.vision.weights_check import write_manifest
+
+    write_manifest(args.out)  # the app refuses weights without their digests (vision/weights_check.py)
     (args.out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     log.info("held-out mAP50 %.3f (mAP50-95 %.3f); weights %s (%.1f MB)", result.box.map50, result.box.map,
              args.out / "parts.pt", (args.out / "parts.pt").stat().st_size / 1e6)

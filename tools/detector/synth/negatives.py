@@ -55,7 +55,9 @@ def drilled_hole(rng: np.random.Generator, img: np.ndarray, cx: float, cy: float
     local = patch.reshape(-1, 3).mean(0)
     ys, xs = np.mgrid[0:ph, 0:pw].astype(np.float32)
     theta = np.arctan2(ys - c[1], xs - c[0])
-    kind = rng.choice(["torn", "torn", "clean", "countersink", "bore"])
+    # (An empty cam-lock bore, a flat bottom with a small dark centre, was tried and dropped: it
+    # looks like a screw head with its recess and taught the detector to miss real screws.)
+    kind = rng.choice(["torn", "torn", "clean", "countersink"])
     if kind == "torn":  # fibres pulled up around the hole: an irregular pale ring with radial streaks
         n = 48
         radii = r * rng.uniform(1.3, 2.1) * (1 + 0.25 * smooth_noise(rng, 1, n, 6)[0])
@@ -73,16 +75,10 @@ def drilled_hole(rng: np.random.Generator, img: np.ndarray, cx: float, cy: float
         fresh = np.clip(local * rng.uniform(1.0, 1.25), 0, 1)
         shade = 0.8 + 0.2 * np.cos(theta - light)
         _blend(patch, fresh[None, None, :] * shade[..., None], cone * 0.9)
-    wall_r = r * (rng.uniform(1.4, 2.2) if kind == "bore" else 1.0)
-    wall = _ellipse_mask(ph, pw, c, (wall_r, squash * wall_r), angle, max(0.6, r / 14))
+    wall = _ellipse_mask(ph, pw, c, (r, squash * r), angle, max(0.6, r / 14))
     shade = rng.uniform(0.35, 0.7) + rng.uniform(0.1, 0.3) * np.cos(theta - light)
     _blend(patch, (local * 0.9)[None, None, :] * shade[..., None], wall)
-    if kind == "bore":  # a cam-lock bore: flat bottom of wood, a small dark centre hole
-        bottom = _ellipse_mask(ph, pw, c, (wall_r * 0.85, squash * wall_r * 0.85), angle, r / 10)
-        _blend(patch, np.broadcast_to(local * rng.uniform(0.6, 0.85), (ph, pw, 3)).copy(), bottom)
-        pit_r = r * rng.uniform(0.3, 0.5)
-    else:
-        pit_r = wall_r * rng.uniform(0.55, 0.85)
+    pit_r = r * rng.uniform(0.55, 0.85)
     off = rng.uniform(0, 0.18) * r
     pc = (c[0] - off * np.cos(light), c[1] - off * np.sin(light))
     pit = _ellipse_mask(ph, pw, pc, (pit_r, squash * pit_r), angle, max(0.6, r / 12))
@@ -105,6 +101,19 @@ def add_holes(rng: np.random.Generator, img: np.ndarray, count: int) -> None:
     else:
         for _ in range(count):
             drilled_hole(rng, img, float(rng.uniform(0, w)), float(rng.uniform(0, h)), r * float(rng.uniform(0.7, 1.4)))
+
+
+def hole_board(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
+    """A pre-drilled board for driven screws to sit in: wood with a grid of empty holes.  Screws
+    placed over it are the positives; the holes left empty are what a screw must not be taken for."""
+    board = wood_texture(rng, *img.shape[:2])
+    h, w = board.shape[:2]
+    cols, rows = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    r = float(min(h, w) * rng.uniform(0.03, 0.1))
+    for x in np.linspace(0.15, 0.85, cols) * w:
+        for y in np.linspace(0.15, 0.85, rows) * h:
+            drilled_hole(rng, board, float(x + rng.normal(0, 2 * r)), float(y + rng.normal(0, 2 * r)), r)
+    return board
 
 
 def knot(rng: np.random.Generator, img: np.ndarray) -> None:

@@ -198,9 +198,8 @@ def hand(rng: np.random.Generator, img: np.ndarray) -> None:
         x0, y0 = cx + np.cos(a) * size * 0.25, cy + np.sin(a) * size * 0.25
         x1, y1 = x0 + np.cos(a) * length, y0 + np.sin(a) * length
         cv2.line(mask, (int(x0), int(y0)), (int(x1), int(y1)), 1.0, max(2, int(size * 0.09)), cv2.LINE_AA)
-    for _ in range(2):  # a sleeve from the edge
-        ex, ey = cx - np.cos(angle) * size, cy - np.sin(angle) * size
-        cv2.line(mask, (int(cx), int(cy)), (int(ex), int(ey)), 1.0, int(size * 0.45), cv2.LINE_AA)
+    ex, ey = cx - np.cos(angle) * size, cy - np.sin(angle) * size  # the arm, back towards the edge
+    cv2.line(mask, (int(cx), int(cy)), (int(ex), int(ey)), 1.0, int(size * 0.45), cv2.LINE_AA)
     mask = cv2.GaussianBlur(mask, (0, 0), 1.2)
     shading = 0.8 + 0.2 * smooth_noise(rng, h, w, 4)
     _blend(img, tone[None, None, :] * shading[..., None], np.clip(mask, 0, 1))

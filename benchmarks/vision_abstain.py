@@ -1,6 +1,6 @@
 """Abstention benchmark: photos without our parts claim nothing; our own parts and codes are named.
 
-    xvfb-run -a .venv/bin/python benchmarks/vision_abstain.py [--calibrate] [--compare] [--cache DIR]
+    xvfb-run -a .venv/bin/python benchmarks/vision_abstain.py [--calibrate] [--compare] [--cache DIR] [--weights DIR]
 
 A frame names a product and step only on strong evidence (``CLAIM_RULE`` in
 desktop_app/vision/meaning.py); this prints, per group of images, how often it did.
@@ -51,6 +51,7 @@ from benchmarks._table import print_table
 from desktop_app.core.guide_code import encode_payload
 from desktop_app.vision.analyze import FrameAnalyzer, Sighting
 from desktop_app.vision.cv import cv2
+from desktop_app.vision.detector import PartDetector
 from desktop_app.vision.images import load_image
 from desktop_app.vision.meaning import CLAIM_RULE, ClaimRule, GuideIndex, Verdict
 
@@ -340,9 +341,10 @@ def main() -> None:
     parser.add_argument("--calibrate", action="store_true", help="choose the thresholds on the calibration split")
     parser.add_argument("--compare", action="store_true", help="measure other claim rules on both splits")
     parser.add_argument("--cache", type=Path, help="keep the detector's findings here between runs")
+    parser.add_argument("--weights", type=Path, help="other detector weights (a directory like assets/detector)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    analyzer = FrameAnalyzer()
+    analyzer = FrameAnalyzer(PartDetector(args.weights) if args.weights else None)
     index = analyzer.index
     data: dict[str, list[Sample]] = {}
     for name in (["calibration"] if args.calibrate or args.compare else []) + ["report"]:

@@ -270,7 +270,8 @@ def test_the_committed_weights_match_their_manifest() -> None:
         check_weights(DEFAULT_WEIGHTS_DIR / name)
 
 
-@pytest.mark.parametrize(("backend", "name"), [("onnx", "parts.onnx"), ("torch", "parts.pt"), ("onnx", "classes.txt")])
+@pytest.mark.parametrize(("backend", "name"), [("onnx", "parts.onnx"), ("torch", "parts.pt"), ("onnx", "classes.txt"),
+                                             ("onnx", "floors.json")])
 def test_damaged_detector_files_are_refused(detector_copy: Path, backend: str, name: str) -> None:
     from desktop_app.vision.detector import PartDetector
     from desktop_app.vision.errors import ModelDamaged

@@ -9,10 +9,12 @@ committed ``SHA256SUMS`` (``weights_check.py``): damaged weights still run, and 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -20,7 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from desktop_app.vision.classes import CLASS_NAMES_EN, CLASS_NAMES_ZH, CLASSES
-from desktop_app.vision.errors import BadImage, ModelMissing, VisionError
+from desktop_app.vision.errors import BadImage, ModelDamaged, ModelMissing, VisionError
 from desktop_app.vision.images import load_image
 from desktop_app.vision.weights_check import cached_export_ok, check_weights, record_export
 
@@ -28,6 +30,11 @@ log = logging.getLogger(__name__)
 
 DEFAULT_WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "assets" / "detector"
 BACKENDS = ("auto", "onnx", "torch")
+#: Per-class confidence floors over the detector's ``conf``, calibrated for the weights beside
+#: them and so kept with them (``{"floors": {"screw": 0.8}, ...}``; absent: none).  The committed
+#: weights take empty screw holes in real wood for screws, and the floor turns them away
+#: (docs/vision.md, "Screw floor").
+FLOORS_FILE = "floors.json"
 
 
 @dataclass(frozen=True)
@@ -82,17 +89,20 @@ class PartDetector:
     """Thread-safe, lazily loaded detector over the committed weights in ``weights_dir``."""
 
     def __init__(self, weights_dir: Path | str = DEFAULT_WEIGHTS_DIR, *, backend: str = "auto", imgsz: int = 320,
-                 conf: float = 0.35, iou: float = 0.5, threads: int | None = None, cache_dir: Path | None = None) -> None:
+                 conf: float = 0.35, iou: float = 0.5, threads: int | None = None, cache_dir: Path | None = None,
+                 floors: Mapping[str, float] | None = None) -> None:
         if backend not in BACKENDS:
             raise VisionError(f"Unknown detector backend {backend!r}; choose one of {', '.join(BACKENDS)}.")
         self.weights_dir = Path(weights_dir)
         self.backend_choice = backend
         self.imgsz, self.conf, self.iou = int(imgsz), float(conf), float(iou)
+        self._given_floors = None if floors is None else dict(floors)
         self.threads = threads or min(2, os.cpu_count() or 1)
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._backend: _Backend | None = None
         self._lock = threading.Lock()
         self.classes = self._read_classes()
+        self._floors: dict[str, float] = {}
         self.load_seconds: float | None = None
 
     def _read_classes(self, *, checked: bool = False) -> tuple[str, ...]:
@@ -103,6 +113,25 @@ class PartDetector:
             check_weights(path)
         names = tuple(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
         return names
+
+    def _read_floors(self) -> dict[str, float]:
+        """The floors passed in, else those stored with the weights (``FLOORS_FILE``), else none."""
+        if self._given_floors is not None:
+            return self._given_floors
+        path = self.weights_dir / FLOORS_FILE
+        if not path.is_file():
+            return {}
+        check_weights(path)
+        try:
+            floors = json.loads(path.read_text(encoding="utf-8"))["floors"]
+            out = {str(k): float(v) for k, v in floors.items()}
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+            raise ModelDamaged(f"The detector's {FLOORS_FILE} is unreadable ({exc}).",
+                               message_zh=f"零件识别模型的 {FLOORS_FILE} 无法读取。") from None
+        if any(not 0.0 <= v <= 1.0 for v in out.values()):
+            raise ModelDamaged(f"The detector's {FLOORS_FILE} has a floor outside 0-1.",
+                               message_zh=f"零件识别模型的 {FLOORS_FILE} 含有超出 0-1 的阈值。")
+        return out
 
     def _onnx_path(self) -> Path | None:
         committed = self.weights_dir / "parts.onnx"
@@ -133,6 +162,7 @@ class PartDetector:
     def _load(self) -> _Backend:
         start = time.perf_counter()
         self.classes = self._read_classes(checked=True)
+        self._floors = self._read_floors()
         backend: _Backend | None = None
         if self.backend_choice in ("auto", "onnx"):
             onnx_path = self._onnx_path()
@@ -157,15 +187,26 @@ class PartDetector:
             return self._backend
 
     @property
+    def floors(self) -> dict[str, float]:
+        """Per-class confidence floors in force (read and checked with the weights, on first use)."""
+        _ = self.backend
+        return dict(self._floors)
+
+    @property
     def backend_name(self) -> str:
         return self.backend.name
 
-    def detect(self, frame: np.ndarray, *, imgsz: int | None = None, conf: float | None = None) -> tuple[PartDetection, ...]:
+    def detect(self, frame: np.ndarray, *, imgsz: int | None = None, conf: float | None = None,
+               raw: bool = False) -> tuple[PartDetection, ...]:
+        """Parts in ``frame``, most confident first.  ``raw`` skips the per-class floors
+        (``FLOORS_FILE``): for scoring whole precision-recall curves, never for the app."""
         if not isinstance(frame, np.ndarray) or frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
             raise BadImage("Expected a colour image (height x width x 3, 8-bit).", message_zh="需要彩色图像。")
         backend = self.backend
-        raw = backend.predict(frame, imgsz or self.imgsz, self.conf if conf is None else conf, self.iou)
-        out = [PartDetection(self.classes[c] if c < len(self.classes) else str(c), round(s, 4), b) for c, s, b in raw]
+        found = backend.predict(frame, imgsz or self.imgsz, self.conf if conf is None else conf, self.iou)
+        out = [PartDetection(self.classes[c] if c < len(self.classes) else str(c), round(s, 4), b) for c, s, b in found]
+        if not raw:
+            out = [d for d in out if d.confidence >= self._floors.get(d.label, 0.0)]
         return tuple(sorted(out, key=lambda d: -d.confidence))
 
     def detect_file(self, path: Path | str, *, imgsz: int | None = None,

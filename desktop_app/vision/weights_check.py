@@ -2,7 +2,7 @@
 
 Damaged weights do not fail loudly: a network with a few flipped bytes still runs and reported
 14 false parts at confidence 1.0. So every file the detector reads (``parts.onnx`` or
-``parts.pt``, and ``classes.txt``) must match its sha256 in ``SHA256SUMS`` beside it
+``parts.pt``, ``classes.txt`` and ``floors.json``) must match its sha256 in ``SHA256SUMS`` beside it
 (``sha256sum -c SHA256SUMS`` checks the same by hand), written when the weights are trained and
 committed with them. An ONNX file this app exported into the cache is derived from checked
 weights; the digests of both are recorded beside it when it is written and checked before use.
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "SHA256SUMS"
 #: The files a weights directory may hold that the detector reads.
-WEIGHT_FILES = ("classes.txt", "parts.onnx", "parts.pt")
+WEIGHT_FILES = ("classes.txt", "floors.json", "parts.onnx", "parts.pt")
 _RESTORE = "restore assets/detector from the app's release (git checkout -- assets/detector)"
 _RESTORE_ZH = "请从应用发布版本恢复 assets/detector（git checkout -- assets/detector）"
 

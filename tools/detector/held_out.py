@@ -49,7 +49,7 @@ def image_records(detector: PartDetector, images: list[tuple[np.ndarray, list[La
     """Run the detector on every image at the scoring threshold and match per class."""
     out: ImageRecords = {c: [] for c in CLASSES}
     for img, labels in images:
-        found = detector.detect(img, conf=0.001)
+        found = detector.detect(img, conf=0.001, raw=True)
         for c in CLASSES:
             truths = [lab.box for lab in labels if CLASSES[lab.cls] == c]
             out[c].append((match_image([(d.confidence, d.box) for d in found if d.label == c], truths), len(truths)))

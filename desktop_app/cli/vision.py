@@ -20,7 +20,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     det = subparsers.add_parser("detect", help="find furniture parts in photos")
     det.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     det.add_argument("--json", action="store_true", help="one JSON line per image")
-    det.add_argument("--conf", type=float, default=0.35, help="minimum confidence (default 0.35)")
+    det.add_argument("--conf", type=float, default=0.35, help="minimum confidence (default 0.35); the per-class floors stored with the "
+                     "weights (floors.json) still apply")
     det.add_argument("--imgsz", type=int, default=320, help="network input size (multiple of 32; default 320)")
     det.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto")
     det.add_argument("--explain", action="store_true", help="also say which guide and step the parts belong to")

@@ -209,6 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     per_class = {CLASSES[int(c)]: round(float(result.box.ap50[i]), 4) for i, c in enumerate(result.box.ap_class_index)}
     args.out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(best, args.out / "parts.pt")
+    stale = args.out / "floors.json"
+    if stale.is_file():  # per-class floors are chosen for the weights they sit beside: choose them again
+        stale.unlink()
+        log.warning("removed %s: choose the per-class floors again for these weights (docs/vision.md, 'Screw floor')",
+                    stale)
     (args.out / "classes.txt").write_text("\n".join(CLASSES) + "\n", encoding="utf-8")
     metrics = {
         "held_out_test": {"images": args.test_images, "map50": round(float(result.box.map50), 4),

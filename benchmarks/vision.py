@@ -9,7 +9,8 @@ tables, so a candidate and the committed weights are timed in the same session.
    and AP50 of the ``screw`` class at 320 and 416.  The source labels are fixed 256x256 grid
    cells, not boxes around the screws (a tight box has IoU ~0.15 with its cell), so the boxes
    below were drawn tightly around each screw head (Hough circles inside each labelled "screw"
-   cell, checked by eye); a second line scores with the source labels' own cells: a detection
+   cell, checked by eye); a second line scores with the source's own cells (its four fixed boxes,
+   the file name saying which hold a screw; the shared ``labels/`` say the same): a detection
    counts when its centre lies in a "screw" cell, at 0.25 and at the app's operating point (the
    detector's screw floor, ``assets/detector/floors.json``).  ``--photos DIR`` scores more photos named the
    source's way (``34_1001.jpg``: which of the four fixed cells hold a screw) by that rule, e.g.
@@ -54,16 +55,6 @@ SCREW_BOXES: dict[str, list[tuple[int, int, int, int]]] = {
     "7_1111": [(72, 202, 169, 299), (386, 169, 482, 266), (104, 549, 205, 651), (428, 521, 521, 614)],
     "8_1001": [(46, 172, 145, 272), (390, 494, 497, 600)],
 }
-
-
-def _cells(stem: str, shape: tuple[int, int]) -> list[tuple[float, float, float, float]]:
-    h, w = shape
-    out = []
-    for line in (PHOTOS / "labels" / f"{stem}.txt").read_text().splitlines():
-        cls, x, y, bw, bh = map(float, line.split())
-        if int(cls) == 0:  # 0 = screw, 1 = hole in the source data set
-            out.append(((x - bw / 2) * w, (y - bh / 2) * h, (x + bw / 2) * w, (y + bh / 2) * h))
-    return out
 
 
 #: The source data set's four fixed boxes (xmin, ymin, xmax, ymax; its README), top left, top
@@ -117,7 +108,7 @@ def real_photos(detector: PartDetector, imgsz: int) -> list[list[object]]:
         found = _screws(detector, image, imgsz)
         preds.append(found)
         truths.append([tuple(map(float, b)) for b in boxes])
-        results.append((found, _cells(stem, image.shape[:2])))
+        results.append((found, named_cells(stem)))
     s = score_class("screw", preds, truths)
     app = operating_point(detector)
     return [[f"screw @{imgsz}, tight boxes", s.ground_truth, s.precision, s.recall, s.ap50],
@@ -207,8 +198,8 @@ def main() -> int:
                         help="more screw photos named <n>_<presence code>.jpg, as the source names them")
     args = parser.parse_args()
     print(f"threads: {min(2, os.cpu_count() or 1)} of {os.cpu_count()} cores; weights: {args.weights}\n")
+    detector = PartDetector(args.weights)
     if PHOTOS.is_dir():
-        detector = PartDetector(args.weights)
         rows = real_photos(detector, 320) + real_photos(detector, 416)
         print("Real photos (screws_in_wood, 11 photos, never trained on)")
         print_table(["class / input", "truth", "precision", "recall", "AP50"], rows)
@@ -216,7 +207,6 @@ def main() -> int:
     else:
         print(f"(real photos skipped: {PHOTOS} is absent)\n")
     for folder in args.photos:
-        detector = PartDetector(args.weights)
         rows, count = [], 0
         for size in (320, 416):
             count, more = named_photos(detector, folder, size)

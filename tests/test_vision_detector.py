@@ -157,6 +157,12 @@ def test_named_cells_read_the_source_file_names() -> None:
     assert named_cells("10_0000") == []
     with pytest.raises(ValueError):
         named_cells("photo")
+    labels = SCREW_PHOTOS.parent / "labels"
+    for path in sorted(labels.glob("*.txt")) if labels.is_dir() else ():  # the shared labels say the same
+        screws = [tuple(map(float, line.split()[1:])) for line in path.read_text().splitlines() if line.split()[0] == "0"]
+        derived = [((x1 + x2) / 2 / 600, (y1 + y2) / 2 / 789, (x2 - x1) / 600, (y2 - y1) / 789)
+                   for x1, y1, x2, y2 in named_cells(path.stem)]
+        assert len(screws) == len(derived) and all(a == pytest.approx(b, abs=0.002) for a, b in zip(screws, derived)), path
 
 
 def test_floors_travel_with_the_weights(tmp_path: Path) -> None:

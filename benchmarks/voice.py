@@ -154,7 +154,7 @@ LIVE_MODES: dict[str, tuple[bool, Any]] = {
 
 
 def live_turn_run(path: Path, live: bool, transcriber: Transcriber, services: Any, marker: Path,
-                  complete: Any = None) -> dict[str, object]:
+                  complete: Any = None, partial_worker: Any = None) -> dict[str, object]:
     """One hands-free turn from ``path`` played at real-time pace through the live turn, answered aloud.
 
     The clock starts when the chunk holding the last voiced sample (|x| > 0.02, as in
@@ -173,7 +173,7 @@ def live_turn_run(path: Path, live: bool, transcriber: Transcriber, services: An
 
     from desktop_app.voice.audio import load_audio
     from desktop_app.voice.live import LiveTurn, PartialTranscript
-    from desktop_app.voice.transcriber import Transcript, transcribe_partial
+    from desktop_app.voice.transcriber import Transcript, partial_reader, transcribe_partial
     from desktop_app.voice.vad import Endpointer, EndReason, Mode, SileroDetector
 
     samples = load_audio(path).samples
@@ -203,13 +203,13 @@ def live_turn_run(path: Path, live: bool, transcriber: Transcriber, services: An
         return result
 
     def recognise_partial(audio: np.ndarray) -> Transcript:
-        return transcribe_partial(transcriber, audio)
+        return transcribe_partial(partial_reader(transcriber), audio)  # the twin, as the microphone reads them
 
     stt = TimedExecutor(max_workers=1)
     turn = LiveTurn(Endpointer(SileroDetector(), Mode.HANDS_FREE), stt, recognise,
                     post=lambda fn: events.put(("call", fn)), on_partial=partials.append,
                     recognise_partial=recognise_partial,
-                    on_turn=lambda u, f: turns.append((u, f)), live=live,
+                    on_turn=lambda u, f: turns.append((u, f)), live=live, partial_executor=partial_worker,
                     **({"complete": complete} if complete is not None else {}))
     stop = threading.Event()
 
@@ -268,6 +268,7 @@ def live_turn_run(path: Path, live: bool, transcriber: Transcriber, services: An
 def live_main(runs: int) -> None:
     """All modes on the real recordings that are one query, interleaved, in this one process: p50 side by side."""
     import tempfile
+    from concurrent.futures import ThreadPoolExecutor
     from types import SimpleNamespace
 
     sys.path.insert(0, str(ROOT / "tests"))
@@ -278,6 +279,8 @@ def live_main(runs: int) -> None:
     from desktop_app.voice.audio import load_audio
     from desktop_app.voice.completeness import warm
     from desktop_app.voice.engines import create_transcriber
+    from desktop_app.voice.priority import lower_thread_priority
+    from desktop_app.voice.transcriber import partial_reader
     from desktop_app.voice.tts import Speaker
 
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores; "
@@ -293,18 +296,23 @@ def live_main(runs: int) -> None:
         services = SimpleNamespace(assistant=app.assistant, speaker=speaker)
         transcriber = create_transcriber(settings=settings)
         transcriber.transcribe(load_audio(clips[0].path))  # warm-up
+        # Partials as the microphone runs them: a second worker at idle priority reading with the
+        # engine's twin model, beside the readings.
+        partial_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-partials")
+        partial_worker.submit(lambda: (lower_thread_priority(), partial_reader(transcriber))).result()
         warm()  # the completeness rule's tagger, as the microphone loads it with the model
         results: dict[str, list[dict[str, object]]] = {mode: [] for mode in LIVE_MODES}
         by_clip: dict[tuple[str, str], list[dict[str, object]]] = {}
         for _ in range(runs):
             for clip in clips:
                 for mode, (live, complete) in LIVE_MODES.items():
-                    r = live_turn_run(clip.path, live, transcriber, services, marker, complete)
+                    r = live_turn_run(clip.path, live, transcriber, services, marker, complete, partial_worker)
                     edits, n = error_rate(clip.reference, str(r["text"]), clip.language)
                     r["edits"], r["n"], r["lang"] = edits, n, clip.language
                     results[mode].append(r)
                     by_clip.setdefault((clip.path.name, mode), []).append(r)
                     time.sleep(0.3)
+        partial_worker.shutdown()
         speaker.shutdown()
         app.close()
     rows = []

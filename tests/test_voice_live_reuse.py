@@ -197,3 +197,61 @@ def test_a_complete_pause_reading_still_ends_the_turn_early() -> None:
     assert len(turns) == 1 and turns[0][0].ended_by is EndReason.COMPLETE
     assert len(recognise.read) == 1 and turns[0][1].result() is recognise.read[0][1]
     assert shown[-1].complete
+
+
+# -- partials beside the readings (the microphone's second worker) ----------------------------
+
+
+def partial_turn(recognise: Scripted, partials: Executor, *, shared: bool = False,
+                 ) -> tuple[LiveTurn, list[tuple[Utterance, Future[Transcript]]], list[PartialTranscript],
+                            list[Callable[[], None]], Scripted]:
+    """A live turn whose partials run on ``partials`` (``shared``: on the readings' worker, as before)."""
+    turns: list[tuple[Utterance, Future[Transcript]]] = []
+    shown: list[PartialTranscript] = []
+    posted: list[Callable[[], None]] = []
+    partial = Scripted("Where is my")
+    turn = LiveTurn(Endpointer(LoudnessGate(), Mode.HANDS_FREE), partials if shared else SyncExecutor(), recognise,
+                    post=posted.append, on_partial=shown.append, on_turn=lambda u, f: turns.append((u, f)),
+                    recognise_partial=partial, partial_every_s=0.5, complete=lambda text, language: True,
+                    partial_executor=None if shared else partials)
+    return turn, turns, shown, posted, partial
+
+
+def test_a_pause_reading_does_not_wait_for_a_partial_still_running() -> None:
+    """The customer stops while a partial is being read: the pause reading starts at once beside it
+    and ends the turn; on one shared worker it waited for the partial (up to 0.3 s, docs/voice.md)."""
+    recognise = Scripted("Where is my order?")
+    partials = HeldExecutor()  # a partial that is still running when the customer stops
+    turn, turns, shown, posted, partial = partial_turn(recognise, partials)
+    feed(turn, np.concatenate([quiet(0.3), speech(1.2), quiet(0.4)]), posted)
+    assert len(partials.queued) == 1 and not partial.read  # the partial was asked for and is not done
+    assert len(turns) == 1 and turns[0][0].ended_by is EndReason.COMPLETE
+    assert turns[0][1].result() is recognise.read[0][1]
+    assert [p.text for p in shown] == ["Where is my order?"]
+
+
+def test_on_one_shared_worker_the_pause_reading_waits_behind_the_partial() -> None:
+    """Without a second worker the old rule holds: the reading queues behind the partial."""
+    recognise = Scripted("Where is my order?")
+    worker = HeldExecutor()
+    turn, turns, shown, posted, partial = partial_turn(recognise, worker, shared=True)
+    feed(turn, np.concatenate([quiet(0.3), speech(1.2), quiet(0.4)]), posted)
+    assert not turns and not recognise.read  # both wait on the one busy worker
+    worker.run_all()
+    while posted:
+        posted.pop(0)()
+    assert len(partial.read) == 1 and len(recognise.read) == 1
+
+
+def test_a_partial_that_finishes_after_the_pause_reading_is_not_shown() -> None:
+    """Side by side, an older partial can finish last; the voice bar keeps the newer words."""
+    recognise = Scripted("I want to return the")
+    partials = HeldExecutor()
+    turn, turns, shown, posted, partial = partial_turn(recognise, partials)
+    turn.complete = lambda text, language: False  # the turn stays open until the 600 ms pause
+    feed(turn, np.concatenate([quiet(0.3), speech(1.2), quiet(0.3)]), posted)
+    assert [p.text for p in shown] == ["I want to return the"]
+    partials.run_all()  # the partial, started before the pause, comes back now
+    while posted:
+        posted.pop(0)()
+    assert len(partial.read) == 1 and [p.text for p in shown] == ["I want to return the"]

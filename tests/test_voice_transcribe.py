@@ -124,3 +124,18 @@ def test_a_transcription_does_not_depend_on_the_ones_before_it() -> None:
     after = transcriber.transcribe(target)
     assert (after.text, after.language, after.segments, after.confidence, after.language_probability) == (
         alone.text, alone.language, alone.segments, alone.confidence, alone.language_probability)
+
+
+def test_warming_up_reads_nothing_into_the_next_reading() -> None:
+    """The microphone warms the engine before the first question (``warm_up``): every pass runs on
+    silence, and the question read afterwards is read exactly as by a model that was never warmed."""
+    from desktop_app.voice.transcriber import Warmable, warm_up
+
+    transcriber = engine("faster-whisper")
+    assert isinstance(transcriber, Warmable)
+    target = load_audio(clip_named("zh01").path)
+    before = transcriber.transcribe(target)
+    warm_up(transcriber)
+    after = transcriber.transcribe(target)
+    assert (after.text, after.language, after.segments, after.confidence) == (
+        before.text, before.language, before.segments, before.confidence)

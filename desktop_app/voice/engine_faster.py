@@ -52,6 +52,27 @@ class FasterWhisperTranscriber:
                              message_zh="语音模型无法加载。") from exc
         self.options = options or DecodeOptions()
         self._lock = threading.Lock()
+        self._made_with = (model_dir, threads, compute_type)
+        self._twin: FasterWhisperTranscriber | None = None
+        self._twin_lock = threading.Lock()
+
+    def partial_reader(self) -> FasterWhisperTranscriber:
+        """A second instance of this model for live partials, made once, on the calling thread.
+
+        One instance reads one thing at a time, so a partial still running when the customer
+        pauses held the pause reading back by the rest of it (up to 0.3 s). The twin runs beside
+        this one. CTranslate2 starts an instance's compute threads when it is made, and they take
+        the priority of the thread that made it: made on a thread at idle priority
+        (:func:`desktop_app.voice.priority.lower_thread_priority`), partials then only use the
+        cores the readings leave free. It costs a second copy of the weights (about 150 MB).
+        """
+        with self._twin_lock:
+            if self._twin is None:
+                model_dir, threads, compute_type = self._made_with
+                self._twin = FasterWhisperTranscriber(model_dir, threads=threads, compute_type=compute_type,
+                                                      options=self.options)
+                self._twin.warm()
+            return self._twin
 
     def _transcription_options(self, tokenizer: object, long_audio: bool, max_new_tokens: int | None = None,
                                beam_size: int | None = None) -> object:
@@ -72,6 +93,22 @@ class FasterWhisperTranscriber:
     def _decode(self, features: np.ndarray, tokenizer: object, options: object, encoder_output: object) -> tuple[Segment, ...]:
         return tuple(Segment(s.start, s.end, s.text, s.avg_logprob, s.no_speech_prob, len(s.tokens))
                      for s in self._model.generate_segments(features, tokenizer, options, False, encoder_output))
+
+    def warm(self) -> None:
+        """Each pass a reading makes, once, on a second of silence: the encoder in the short window,
+        the language choice, and a few tokens of the beam and of the greedy (partial) decoder."""
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import pad_or_trim
+
+        with self._lock:
+            m = self._model
+            features = m.feature_extractor(np.zeros(16_000, np.float32))
+            encoder_output = m.encode(pad_or_trim(features[:, :-1], self.options.encoder_frames(1.0)))
+            m.model.detect_language(encoder_output)
+            tokenizer = Tokenizer(m.hf_tokenizer, m.model.is_multilingual, task="transcribe", language="en")
+            for beam in sorted({self.options.beam_size, 1}):
+                options = self._transcription_options(tokenizer, False, 4, beam_size=beam)
+                self._decode(features, tokenizer, options, encoder_output)
 
     def transcribe(self, audio: AudioClip | np.ndarray, *, language: str | None = None) -> Transcript:
         return self._transcribe(audio, language, partial=False)

@@ -5,9 +5,12 @@ the reply could not start before that: end of speech → first spoken word was 0
 less cuts off a customer who pauses mid-sentence. This module lets the words decide:
 
 * While speech goes on, everything heard so far is transcribed every ``partial_every_s``, or less
-  often on a slow machine (``PARTIAL_DUTY``; only when the single transcription worker is free,
-  so partials never queue up) and handed to
-  ``on_partial`` as a :class:`PartialTranscript`: the voice bar shows it live.
+  often on a slow machine (``PARTIAL_DUTY``; never while another partial is still running, so
+  partials never queue up) and handed to ``on_partial`` as a :class:`PartialTranscript`: the
+  voice bar shows it live. Partials run on ``partial_executor`` where one is given (the
+  microphone's: a second worker at idle priority with its own model instance), so a pause
+  reading never waits for one; without it they share the transcription worker, and run only
+  when it is free.
 * ``pause_check_ms`` (64 ms) into a pause, everything heard so far is transcribed again. That
   transcript covers all the speech if none followed. If the completeness rule
   (:mod:`desktop_app.voice.completeness`, or a predicate the caller passes) reads it as a whole
@@ -54,8 +57,10 @@ _FRAME_S = FRAME / 16_000
 #: it is unsure of that guess: 0.42–0.54 on such cuts of the TIMIT sentence, against 0.67–0.93 on
 #: the whole sentences of the test recordings and espeak-ng questions (docs/voice.md).
 MIN_CONFIDENCE = 0.6
-#: Partials leave the worker idle at least two thirds of the time (the next one starts no sooner
-#: than this many times the last one's cost in audio), so the pause reading rarely waits on one.
+#: Partials leave their worker idle at least two thirds of the time (the next one starts no sooner
+#: than this many times the last one's cost in audio): on a worker shared with the readings, a
+#: pause reading then rarely waits on one; beside them, partials take at most a third of the
+#: machine while the customer speaks.
 PARTIAL_DUTY = 3.0
 
 
@@ -90,9 +95,12 @@ class LiveTurn:
                  recognise_partial: Callable[[np.ndarray], Transcript] | None = None,
                  complete: Completeness = is_complete_utterance, partial_every_s: float = 0.5,
                  first_partial_s: float = 1.0, min_confidence: float = MIN_CONFIDENCE, live: bool = True,
-                 early_end: bool = True) -> None:
+                 early_end: bool = True, partial_executor: Executor | None = None) -> None:
         self.endpointer = endpointer
         self.executor = executor
+        #: Where partials run: beside the readings (a pause reading then starts at once, even with a
+        #: partial still running), or ``None``: on ``executor``, only when it is idle.
+        self.partial_executor = partial_executor
         self.recognise = recognise
         #: For partials during speech: may be cheaper (greedy), as they are only shown.
         self.recognise_partial = recognise_partial or recognise
@@ -118,6 +126,9 @@ class LiveTurn:
         self._covering: tuple[int, int, Transcript] | None = None
         self._held: tuple[int, int, Utterance] | None = None  # a tentative utterance waiting on a pause job
         self._speculation: tuple[Utterance, Future[Transcript]] | None = None
+        #: (generation, seconds of audio) of the latest words shown: a partial that finishes after a
+        #: longer reading of the same utterance (they run side by side) is older news, not shown.
+        self._shown: tuple[int, float] = (0, 0.0)
 
     # -- events from the microphone --------------------------------------------------------
 
@@ -178,18 +189,24 @@ class LiveTurn:
             if self._read_pause != (ep.generation, ep.last_speech_frame):  # once per pause
                 self._read_pause = (ep.generation, ep.last_speech_frame)
                 self._start(samples, at_pause=True)
-        elif pause == 0 and not self._jobs and ep.frames_heard * _FRAME_S >= self.first_partial_s and \
+        elif pause == 0 and self._partial_worker_free() and ep.frames_heard * _FRAME_S >= self.first_partial_s and \
                 (ep.frames_heard - self._partial_at) * _FRAME_S >= max(self.partial_every_s,
                                                                        PARTIAL_DUTY * self._partial_cost):
             self._start(samples, at_pause=False)
+
+    def _partial_worker_free(self) -> bool:
+        if self.partial_executor is None:
+            return not self._jobs  # one worker for all: a partial must not delay a reading
+        return not any(not job.at_pause for job in self._jobs)
 
     def _start(self, samples: np.ndarray, *, at_pause: bool) -> None:
         ep = self.endpointer
         job = _Job(ep.generation, ep.last_speech_frame, at_pause, len(samples) / 16_000)
         if not at_pause:
             self._partial_at = ep.frames_heard
+        executor = self.executor if at_pause or self.partial_executor is None else self.partial_executor
         try:
-            job.future = self.executor.submit(self.recognise if at_pause else self.recognise_partial, samples)
+            job.future = executor.submit(self.recognise if at_pause else self.recognise_partial, samples)
         except RuntimeError:  # the executor was shut down: the microphone is closing
             return
         self._jobs.append(job)
@@ -211,8 +228,10 @@ class LiveTurn:
         if transcript is not None and current:
             complete = (covers and transcript.confidence >= self.min_confidence
                         and self.complete(transcript.text, transcript.language))
-            self.on_partial(PartialTranscript(transcript.text, transcript.language, job.audio_seconds,
-                                              covers, complete))
+            if self._shown[0] != job.generation or job.audio_seconds >= self._shown[1]:
+                self._shown = (job.generation, job.audio_seconds)
+                self.on_partial(PartialTranscript(transcript.text, transcript.language, job.audio_seconds,
+                                                  covers, complete))
             if covers:
                 self._covering = (job.generation, job.last_speech, transcript)
             if complete and self.early_end:

@@ -20,9 +20,11 @@ emits signals, connected queued, to a QObject on the GUI thread):
   Open3D renderer, whose GL context is bound to the thread that made it, so every load and
   render of that player must run on that one thread.
 * The voice pipeline (:mod:`desktop_app.ui.voice.microphone`): a streaming loop that takes audio
-  chunks as they come (level meter, end-pointing), and its single transcription worker, which is
-  fed by the pipeline thread itself (a tentative end of speech starts transcription at once,
-  without a hop through a possibly busy GUI thread); a runner takes jobs only from the GUI thread.
+  chunks as they come (level meter, end-pointing), its single transcription worker, and a single
+  worker for live partials at idle priority (with its own model instance, so a reading never
+  waits for a partial), both fed by the pipeline thread itself (a tentative end of speech starts
+  transcription at once, without a hop through a possibly busy GUI thread); a runner takes jobs
+  only from the GUI thread.
 * Live camera capture (``CaptureWorker`` in :mod:`desktop_app.vision.camera`, driven by
   :mod:`desktop_app.ui.camera.view`): a frame loop at the camera's rate and an analysis thread
   that takes the newest frame, a streaming source; its callbacks only emit the view's signals.

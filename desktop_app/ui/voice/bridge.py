@@ -56,7 +56,11 @@ class SharedModel:
         with self._lock:
             if self._model is None:
                 try:
-                    self._model = self._factory()
+                    from desktop_app.voice.transcriber import warm_up
+
+                    model = self._factory()
+                    warm_up(model)  # the first question must not pay the engine's first-call costs
+                    self._model = model
                     self.error = None
                 except BaseException as exc:
                     self.error = exc

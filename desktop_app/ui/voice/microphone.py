@@ -3,7 +3,8 @@
 ``QtMicrophoneSource`` and the tests' ``FileAudioSource`` share one chunk-callback interface,
 so the widget cannot tell a recording from a live microphone. Chunks go to one pipeline thread
 (level meter + end-pointing); each finished utterance is transcribed on a second, single worker
-so a long transcription never stalls the meter. A tentative end of speech (see ``voice.vad``)
+so a long transcription never stalls the meter, and live partials run on a third, at idle
+priority with the engine's twin model, so a reading never waits for one (docs/voice.md). A tentative end of speech (see ``voice.vad``)
 starts transcription early; the result is kept only if the final end confirms the same audio,
 which takes the end-pointing wait out of the reply latency. Results reach the GUI thread through
 queued signals; neither thread touches a widget. Both threads are exceptions to the task runner
@@ -34,7 +35,8 @@ from desktop_app.voice.audio import SAMPLE_RATE, check_samples
 from desktop_app.voice.capture import AudioSource, level_dbfs, meter_fraction
 from desktop_app.voice.completeness import Completeness, is_complete_utterance, warm as warm_completeness
 from desktop_app.voice.live import LiveTurn, PartialTranscript
-from desktop_app.voice.transcriber import Transcriber, Transcript, transcribe_partial
+from desktop_app.voice.priority import lower_thread_priority
+from desktop_app.voice.transcriber import Transcriber, Transcript, partial_reader, transcribe_partial
 from desktop_app.voice.vad import Endpointer, Mode, SpeechDetector, Utterance, default_detector
 
 log = logging.getLogger(__name__)
@@ -95,11 +97,16 @@ class MicrophoneWidget(QWidget):
         self._transcriber_future: Future[Transcriber] = self._stt.submit(_loader(transcriber))
         if complete is None:
             self._stt.submit(warm_completeness)  # the tagger's dictionary, before the first pause
+        #: Live partials run beside the readings, at idle priority, on the engine's twin model
+        #: (``partial_reader``), so a pause reading never waits for a partial still running.
+        self._partials = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-partials")
+        self._partial_reader: Future[Transcriber] = self._partials.submit(self._load_partial_reader)
         self._pipeline = threading.Thread(target=self._pipeline_loop, name="voice-pipeline", daemon=True)
         #: Partials and the end of each turn; touched only on the pipeline thread.
         self._live = LiveTurn(self._endpointer, self._stt, self._recognise, post=self._post,
                               on_partial=self.partial.emit, on_turn=self._on_turn,
-                              recognise_partial=self._recognise_partial, complete=complete or is_complete_utterance)
+                              recognise_partial=self._recognise_partial, complete=complete or is_complete_utterance,
+                              partial_executor=self._partials)
         self._listening = False
         self._press_timer = QElapsedTimer()
         self._closed = False
@@ -322,9 +329,14 @@ class MicrophoneWidget(QWidget):
         clip = check_samples(samples, SAMPLE_RATE, "microphone")
         return transcriber.transcribe(clip, language=self.language)
 
+    def _load_partial_reader(self) -> Transcriber:
+        """On the partials worker: idle priority first, so the twin's compute threads inherit it."""
+        lower_thread_priority()
+        return partial_reader(self._transcriber_future.result())
+
     def _recognise_partial(self, samples: np.ndarray) -> Transcript:
         clip = check_samples(samples, SAMPLE_RATE, "microphone")
-        return transcribe_partial(self._transcriber_future.result(), clip, language=self.language)
+        return transcribe_partial(self._partial_reader.result(), clip, language=self.language)
 
     def _deliver(self, future: Future[Transcript]) -> None:
         if future.cancelled():
@@ -359,6 +371,7 @@ class MicrophoneWidget(QWidget):
         self._chunks.put(_STOP)
         self._pipeline.join(timeout=5.0)
         self._stt.shutdown(wait=True, cancel_futures=True)
+        self._partials.shutdown(wait=True, cancel_futures=True)
 
     def closeEvent(self, event: Any) -> None:
         self.shutdown()

@@ -100,7 +100,6 @@ class MicrophoneWidget(QWidget):
         #: Live partials run beside the readings, at idle priority, on the engine's twin model
         #: (``partial_reader``), so a pause reading never waits for a partial still running.
         self._partials = ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice-partials")
-        self._partial_reader: Future[Transcriber] = self._partials.submit(self._load_partial_reader)
         self._pipeline = threading.Thread(target=self._pipeline_loop, name="voice-pipeline", daemon=True)
         #: Partials and the end of each turn; touched only on the pipeline thread.
         self._live = LiveTurn(self._endpointer, self._stt, self._recognise, post=self._post,
@@ -116,6 +115,9 @@ class MicrophoneWidget(QWidget):
         self.no_device = callable(has_device) and not has_device()
         if self.no_device:
             self._show_no_device()
+        #: Without an input device nothing is heard live: no twin (it would hold ~150 MB for nothing).
+        self._partial_reader: Future[Transcriber] = self._partials.submit(
+            self._transcriber_future.result if self.no_device else self._load_partial_reader)
         self._result.connect(self._on_result, Qt.ConnectionType.QueuedConnection)
         self._status_from_worker.connect(self.status.setText, Qt.ConnectionType.QueuedConnection)
         self._source_error.connect(self._on_source_error, Qt.ConnectionType.QueuedConnection)

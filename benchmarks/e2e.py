@@ -330,6 +330,7 @@ def main() -> None:
                                   camera_source=lambda i: ImageSequenceSource([frame], loop=True, name="qr"))
         window.show()
         wait(lambda: window.voice is not None and window.voice.model.loaded and not window.warming, 300)
+        wait(lambda: _mic(window).ready, 300)  # the twin that reads partials, made after the model
         wait(lambda: window.guide_tabs.spare_ready, 300)
         wait(lambda: _camera(window).analyzer.detector.load_seconds is not None, 300)
         for release, how in ((False, "pause ends turn"), (True, "push-to-talk release")):

@@ -117,3 +117,31 @@ def test_partials_are_read_by_a_twin_whose_compute_threads_run_at_idle_priority(
     assert twin is not fresh and partial_reader(fresh) is twin
     assert transcribe_partial(twin, clip).text == transcribe_partial(fresh, clip).text
     assert added and set(added.values()) == {IDLE_NICE}
+
+
+def test_without_memory_for_a_twin_partials_share_the_model_and_the_mic_is_still_ready(qtbot: Any) -> None:
+    """Making the second instance fails (out of memory, the boundary here): the microphone logs it,
+    reads partials with the one model, as before the twin, and says it is ready."""
+    from file_audio_source import FileAudioSource
+
+    from desktop_app.ui.voice.microphone import MicrophoneWidget
+
+    class NoRoomForATwin:
+        engine = "no-room"
+
+        def partial_reader(self) -> Any:
+            raise MemoryError("no room for a second model")
+
+        def transcribe(self, audio: Any, *, language: str | None = None) -> Any:
+            raise AssertionError("nothing is said in this test")
+
+    model = NoRoomForATwin()
+    widget = MicrophoneWidget(lambda: model, ui_language="en",
+                              source=FileAudioSource(clip_named("LDC93S1").path))
+    qtbot.addWidget(widget)
+    try:
+        qtbot.waitUntil(lambda: widget.ready, timeout=10_000)
+        assert widget._partial_reader.result() is model
+        qtbot.waitUntil(lambda: widget.status.text().startswith("Ready"), timeout=10_000)
+    finally:
+        widget.shutdown()

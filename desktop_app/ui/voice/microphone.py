@@ -126,7 +126,9 @@ class MicrophoneWidget(QWidget):
         self.listening_changed.connect(self._show_listening)
         self.level_changed.connect(lambda f: self.level.setValue(round(f * 100)))
         self._pipeline.start()
-        self._transcriber_future.add_done_callback(self._model_loaded)
+        # "Ready" once partials can be read too: the twin is made right after the model, and a
+        # first turn while it loads would share the machine with it.
+        self._partial_reader.add_done_callback(self._model_loaded)
 
     def _build(self) -> None:
         self.talk_button = QPushButton(self._t["talk"])
@@ -331,10 +333,20 @@ class MicrophoneWidget(QWidget):
         clip = check_samples(samples, SAMPLE_RATE, "microphone")
         return transcriber.transcribe(clip, language=self.language)
 
+    @property
+    def ready(self) -> bool:
+        """The model and the partials' reader are loaded (or failed): a turn now has the machine."""
+        return self._partial_reader.done()
+
     def _load_partial_reader(self) -> Transcriber:
         """On the partials worker: idle priority first, so the twin's compute threads inherit it."""
         lower_thread_priority()
-        return partial_reader(self._transcriber_future.result())
+        model = self._transcriber_future.result()  # the model's own failure is the voice's failure
+        try:
+            return partial_reader(model)
+        except Exception as exc:  # no memory for a second instance: partials share the model, as before
+            log.warning("no second speech model for live partials (%s); sharing the first", type(exc).__name__)
+            return model
 
     def _recognise_partial(self, samples: np.ndarray) -> Transcript:
         clip = check_samples(samples, SAMPLE_RATE, "microphone")

@@ -268,7 +268,7 @@ def test_a_machine_without_an_input_device_gets_a_disabled_mic_with_the_reason(
     assert "microphone" in widget.status.text() and "microphone" in widget.talk_button.toolTip()
     qtbot.wait(200)
     assert "Ready" not in widget.status.text()
-    # Nothing is heard live without a device, so no twin model is made for partials (~150 MB).
+    # Nothing is heard live without a device, so no twin model is made for partials (110-150 MB).
     assert widget._partial_reader.result(timeout=120) is engine("faster-whisper")
     monkeypatch.setattr(QtMicrophoneSource, "has_device", lambda self: True)
     live = widget_factory(source=QtMicrophoneSource())

@@ -64,7 +64,7 @@ class FasterWhisperTranscriber:
         this one. CTranslate2 starts an instance's compute threads when it is made, and they take
         the priority of the thread that made it: made on a thread at idle priority
         (:func:`desktop_app.voice.priority.lower_thread_priority`), partials then only use the
-        cores the readings leave free. It costs a second copy of the weights (about 150 MB).
+        cores the readings leave free. It costs a second copy of the weights (110-150 MB resident).
         """
         with self._twin_lock:
             if self._twin is None:

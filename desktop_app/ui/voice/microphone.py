@@ -115,7 +115,7 @@ class MicrophoneWidget(QWidget):
         self.no_device = callable(has_device) and not has_device()
         if self.no_device:
             self._show_no_device()
-        #: Without an input device nothing is heard live: no twin (it would hold ~150 MB for nothing).
+        #: Without an input device nothing is heard live: no twin (it would hold 110-150 MB for nothing).
         self._partial_reader: Future[Transcriber] = self._partials.submit(
             self._transcriber_future.result if self.no_device else self._load_partial_reader)
         self._result.connect(self._on_result, Qt.ConnectionType.QueuedConnection)

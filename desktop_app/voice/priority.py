@@ -4,7 +4,7 @@ Live partial transcripts (``voice.live``) are only shown; the pause reading that
 what the customer waits for. On two cores they compete, so the partials' worker lowers its own
 priority to the lowest (nice 19), and every thread it starts (CTranslate2's compute threads for
 the model instance it makes) inherits it. On Linux each thread has its own nice value
-(pthreads(7)); elsewhere this does nothing and says so once in the log.
+(pthreads(7)); elsewhere this does nothing and says so in the log.
 """
 
 from __future__ import annotations

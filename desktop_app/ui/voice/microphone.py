@@ -4,12 +4,12 @@
 so the widget cannot tell a recording from a live microphone. Chunks go to one pipeline thread
 (level meter + end-pointing); each finished utterance is transcribed on a second, single worker
 so a long transcription never stalls the meter, and live partials run on a third, at idle
-priority with the engine's twin model, so a reading never waits for one (docs/voice.md). A tentative end of speech (see ``voice.vad``)
-starts transcription early; the result is kept only if the final end confirms the same audio,
-which takes the end-pointing wait out of the reply latency. Results reach the GUI thread through
-queued signals; neither thread touches a widget. Both threads are exceptions to the task runner
-(see :mod:`desktop_app.ui.common.tasks`): the pipeline is a streaming loop, and the transcriber
-is fed by the pipeline thread itself, not by the GUI thread. No audio is written anywhere unless
+priority with the engine's twin model, so a reading never waits for one (docs/voice.md). A
+tentative end of speech (see ``voice.vad``) starts transcription early; the result is kept only if
+the final end confirms the same audio, which takes the end-pointing wait out of the reply latency.
+Results reach the GUI thread through queued signals; no thread here touches a widget. They are
+exceptions to the task runner (see :mod:`desktop_app.ui.common.tasks`): the pipeline is a
+streaming loop, and both workers are fed by the pipeline thread itself, not by the GUI thread. No audio is written anywhere unless
 ``store_dir`` is given (the user's opt-in).
 """
 

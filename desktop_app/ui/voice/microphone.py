@@ -9,8 +9,8 @@ tentative end of speech (see ``voice.vad``) starts transcription early; the resu
 the final end confirms the same audio, which takes the end-pointing wait out of the reply latency.
 Results reach the GUI thread through queued signals; no thread here touches a widget. They are
 exceptions to the task runner (see :mod:`desktop_app.ui.common.tasks`): the pipeline is a
-streaming loop, and both workers are fed by the pipeline thread itself, not by the GUI thread. No audio is written anywhere unless
-``store_dir`` is given (the user's opt-in).
+streaming loop, and both workers are fed by the pipeline thread itself, not by the GUI thread.
+No audio is written anywhere unless ``store_dir`` is given (the user's opt-in).
 """
 
 from __future__ import annotations

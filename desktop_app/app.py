@@ -154,6 +154,7 @@ def build_app(settings: Settings | None = None) -> App:
     refunds = RefundService(db, clock, orders, policy)
     returns = ReturnService(db, clock, orders, policy)
     order_changes = OrderChangeService(db, clock, orders, refunds, policy, cipher)
+    desk = build_desk(db, clock, orders=orders, returns=returns, refunds=refunds, changes=order_changes)
     app = App(
         settings=settings,
         db=db,
@@ -162,7 +163,7 @@ def build_app(settings: Settings | None = None) -> App:
         orders=orders,
         returns=returns,
         recommendations=RecommendationService(db),
-        handoff=HandoffService(db, clock, cipher),
+        handoff=HandoffService(db, clock, cipher, publish=desk.tickets.notices.publish),
         conversations=ConversationStore(db, clock, cipher),
         privacy=PrivacyService(db, clock, cipher),
         guide_stats=GuideStats(db, clock),
@@ -178,7 +179,7 @@ def build_app(settings: Settings | None = None) -> App:
         installation=InstallationService(db, clock, orders, policy),
         sizing=SizeAdvisor(db, policy),
         restock=RestockService(db, clock),
-        desk=build_desk(db, clock, orders=orders, returns=returns, refunds=refunds, changes=order_changes),
+        desk=desk,
         nlu_versions=NluVersions(db, clock),
         guides=available_guides(settings.assets_dir),
     )

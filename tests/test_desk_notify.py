@@ -61,6 +61,28 @@ def test_an_agent_message_wakes_the_customer_side_with_the_ticket_id_only(app, a
     assert not any(t.name == "desk-notify" for t in threading.enumerate())  # ends with its last subscriber
 
 
+def test_a_new_ticket_wakes_the_agents_desk_at_once(app, agent_app):
+    """A customer's handoff queues a ticket in one process; the agents' console in another refreshes
+    its queue on the notification, not on its next poll (and is told the ticket id only)."""
+    woken: queue.Queue[int | None] = queue.Queue()
+    unsubscribe = agent_app.desk.tickets.notices.subscribe(woken.put)
+    try:
+        assert agent_app.desk.tickets.notices.listening.wait(WAIT_S)
+        ticket = app.handoff.open_ticket(reason="angry", priority=Priority.NORMAL, summary="顾客很生气",
+                                         customer_code="C004")
+        got = woken.get(timeout=WAIT_S)
+        while got != ticket.ticket_id:  # a reconnect wake-up (None) may come first
+            got = woken.get(timeout=WAIT_S)
+        assert ticket.ticket_id in [e.ticket_id for e in agent_app.handoff.ranked()]  # committed when woken
+        app.handoff.close_ticket(ticket.ticket_id)
+        got = woken.get(timeout=WAIT_S)
+        while got != ticket.ticket_id:
+            got = woken.get(timeout=WAIT_S)
+        assert ticket.ticket_id not in [e.ticket_id for e in agent_app.handoff.ranked()]
+    finally:
+        unsubscribe()
+
+
 def test_the_customer_window_shows_an_agent_message_without_its_poll_timer(app, agent_app, make_main_window, qtbot):
     ticket = app.handoff.open_ticket(reason="customer_request", priority=Priority.NORMAL, summary="想找人工",
                                      customer_code="C004")

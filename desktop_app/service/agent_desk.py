@@ -5,7 +5,9 @@ Live messages are rows of the conversation (role ``agent`` or ``customer``), so 
 export and delete stay in one place. Both windows poll with a cursor (the newest message id they
 have seen) every second or faster; every write also calls ``publish(ticket_id)``, which on
 PostgreSQL sends ``NOTIFY desk, '<ticket id>'`` (:mod:`desktop_app.service.desk_notify`), so a
-window subscribed through ``notices`` fetches at once instead of on its next tick.
+window subscribed through ``notices`` fetches at once instead of on its next tick. A ticket queued or
+closed by the customer's side (``HandoffService``) is published the same way, so an agent's queue
+shows it at once.
 
 Taking is atomic: one conditional UPDATE moves the ticket from queued to taken, so of two agents
 pressing Take at once exactly one wins and the other is told who did. Everything an agent does is

@@ -9,6 +9,7 @@ encrypted like every other piece of conversation text.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,10 +34,14 @@ HANDOFF_REASONS = frozenset(
 
 
 class HandoffService:
-    def __init__(self, db: Database, clock: Clock, cipher: TextCipher) -> None:
+    def __init__(self, db: Database, clock: Clock, cipher: TextCipher,
+                 publish: Callable[[int], None] | None = None) -> None:
         self._db = db
         self._clock = clock
         self._cipher = cipher
+        #: Tells the desk a ticket changed (PostgreSQL ``NOTIFY``: agents' consoles on other
+        #: machines refresh their queue at once instead of on their next poll).
+        self._publish = publish or (lambda _ticket_id: None)
 
     def open_ticket(self, *, reason: str, priority: Priority, summary: str | HandoffBrief = "",
                     customer_code: str | None = None, order_number: str | None = None,
@@ -70,7 +75,9 @@ class HandoffService:
             ticket.priority = int(band(entry.score.points))
             log.info("handoff ticket %d queued (%d points, asked %s, %s)", ticket.id, entry.score.points,
                      priority.name, reason)
-            return self._view(s, ticket, order_number)
+            view = self._view(s, ticket, order_number)
+        self._publish(view.ticket_id)  # once committed: a woken console must find it
+        return view
 
     def queue(self) -> tuple[TicketView, ...]:
         return tuple(self._ticket_view(e) for e in self.ranked())
@@ -94,6 +101,7 @@ class HandoffService:
             if ticket is None:
                 raise NotFound(f"No ticket {ticket_id}.", message_zh="没有该工单。")
             ticket.status = "closed"
+        self._publish(ticket_id)
 
     def file_complaint(self, *, topic: ComplaintTopic, text: str = "", customer_code: str | None = None,
                        order_number: str | None = None) -> ComplaintView:

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from voice_audio import clip_named, engine
+from voice_audio import clip_named
 
 from desktop_app.ui.voice.bridge import SharedModel
 from desktop_app.voice.audio import load_audio
@@ -97,11 +97,11 @@ def test_partials_are_read_by_a_twin_whose_compute_threads_run_at_idle_priority(
     """The microphone's partials worker lowers its priority and asks for the engine's twin there:
     a second model instance (so it reads beside the first), made once, reading the same words, and
     every thread it added runs at idle priority."""
+    from desktop_app.core.config import load_settings
     from desktop_app.voice.engine_faster import FasterWhisperTranscriber
+    from desktop_app.voice.model_files import ensure_ct2_model
 
-    main = engine("faster-whisper")
-    assert isinstance(main, FasterWhisperTranscriber)
-    fresh = FasterWhisperTranscriber(main._made_with[0])  # a twin not yet made by another test
+    fresh = FasterWhisperTranscriber(ensure_ct2_model(load_settings().cache_dir))  # its twin is not made yet
     clip = load_audio(clip_named("LDC93S1").path)
     before = set(thread_nice())
 

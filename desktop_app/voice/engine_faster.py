@@ -63,8 +63,10 @@ class FasterWhisperTranscriber:
         pauses held the pause reading back by the rest of it (up to 0.3 s). The twin runs beside
         this one. CTranslate2 starts an instance's compute threads when it is made, and they take
         the priority of the thread that made it: made on a thread at idle priority
-        (:func:`desktop_app.voice.priority.lower_thread_priority`), partials then only use the
-        cores the readings leave free. It costs a second copy of the weights (110-150 MB resident).
+        (:func:`desktop_app.voice.priority.lower_thread_priority`), partials then mostly use the
+        cores the readings leave free (they still share the caches: a reading with a partial beside
+        it is about 50 ms slower, docs/voice.md). It costs a second copy of the weights (110-150 MB
+        resident).
         """
         with self._twin_lock:
             if self._twin is None:
@@ -96,7 +98,11 @@ class FasterWhisperTranscriber:
 
     def warm(self) -> None:
         """Each pass a reading makes, once, on a second of silence: the encoder in the short window,
-        the language choice, and a few tokens of the beam and of the greedy (partial) decoder."""
+        the language choice, and a few tokens of the beam and of the greedy (partial) decoder.
+
+        Not ``transcribe`` on that silence: an unsure reading there takes the second look in the
+        full 30 s window and the decoder runs to its token budget (1.1-1.3 s, against 0.3 s).
+        """
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import pad_or_trim
 

@@ -121,9 +121,8 @@ class Warmable(Protocol):
 def warm_up(transcriber: Transcriber) -> None:
     """Run the engine's passes once, so a customer's first question is not its first call.
 
-    An engine's first reading after loading pays one-time costs (CTranslate2 allocates its
-    buffers and caches on the first encoder and decoder passes): 0.35 s against 0.28 s for the
-    same question read again, on two cores. The microphone's worker runs this before the model is
+    An engine's first reading after loading pays one-time costs: the e2e question read 0.35 s
+    the first time and 0.28 s the second, on two cores (one measurement; docs/voice.md). The microphone's worker runs this before the model is
     announced ready, so the customer's first words never wait on it. Engines without a cheap
     way to do so (openai-whisper) are left as they are.
     """
